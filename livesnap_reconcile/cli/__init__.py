@@ -1,0 +1,1 @@
+"""Command line: click commands and views. The only composition root; maps errors to exit codes."""

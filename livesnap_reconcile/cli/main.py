@@ -1,0 +1,132 @@
+"""The `livesnap` command group: global options, lazy sub-command loading, error-to-exit mapping.
+
+Sub-commands live in their own modules and are imported only when invoked, so `--help`,
+`--version` and `validate` never pay for httpx, deepdiff or the emulator.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from livesnap_reconcile import __version__
+
+# name -> "module:attribute"; each module owns its command(s).
+COMMANDS: dict[str, str] = {
+    "validate": "livesnap_reconcile.cli.validate:validate",
+    "schema": "livesnap_reconcile.cli.validate:schema",
+    "plan": "livesnap_reconcile.cli.plan:plan",
+    "apply": "livesnap_reconcile.cli.apply:apply",
+    "show": "livesnap_reconcile.cli.plan:show",
+    "drift": "livesnap_reconcile.cli.drift:drift",
+    "import": "livesnap_reconcile.cli.state_cmds:import_",
+    "state": "livesnap_reconcile.cli.state_cmds:state",
+    "force-unlock": "livesnap_reconcile.cli.state_cmds:force_unlock",
+    "reconcile": "livesnap_reconcile.cli.reconcile:reconcile",
+    "sandbox": "livesnap_reconcile.cli.sandbox:sandbox",
+}
+
+HELP: dict[str, str] = {
+    "validate": "Check manifests offline and list every problem.",
+    "schema": "Print the manifest JSON Schema.",
+    "plan": "Show what apply would change.",
+    "apply": "Apply a saved plan, or plan and apply manifests.",
+    "show": "Render a saved plan again.",
+    "drift": "Report what changed outside livesnap (read-only).",
+    "import": "Take an existing remote object under management.",
+    "state": "Inspect or forget state entries.",
+    "force-unlock": "Remove a stale state lock.",
+    "reconcile": "Plan and apply in a loop.",
+    "sandbox": "Run the local vendor emulator.",
+}
+
+
+@dataclass
+class GlobalOptions:
+    state: Path | None
+    sandbox: bool
+    lock_timeout: float
+    color: bool
+    verbose: bool
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return None
+        command: click.Command = getattr(module, attr)
+        return command
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        from livesnap_reconcile.cli.errors import run_main
+
+        argv = list(sys.argv[1:] if args is None else args)
+        sys.exit(run_main(lambda **kw: super(LazyGroup, self).main(
+            prog_name=prog_name or "livesnap", complete_var=complete_var, **kw, **extra), argv))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Short help comes from a table so `--help` imports no sub-command module.
+        rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def parse_duration(text: str) -> float:
+    """`30s`, `2m`, `1h`, `1h30m` or plain seconds -> seconds."""
+    text = text.strip().lower()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    total, number = 0.0, ""
+    units = {"h": 3600, "m": 60, "s": 1}
+    for ch in text:
+        if ch.isdigit() or ch == ".":
+            number += ch
+        elif ch in units and number:
+            total += float(number) * units[ch]
+            number = ""
+        else:
+            raise click.BadParameter(f"{text!r} is not a duration like 30s, 5m or 1h30m")
+    if number:
+        raise click.BadParameter(f"{text!r} is missing a unit (s, m or h)")
+    return total
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="livesnap")
+@click.option("--state", "state_path", type=click.Path(path_type=Path), default=None,
+              help="State file (default .livesnap/state.json beside the manifests).")
+@click.option("--sandbox", is_flag=True, help="Talk to the embedded emulator instead of the clouds.")
+@click.option("--lock-timeout", default="30s", show_default=True, help="How long to wait for the state lock.")
+@click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR).")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug detail.")
+@click.pass_context
+def cli(ctx: click.Context, state_path: Path | None, sandbox: bool, lock_timeout: str,
+        no_color: bool, verbose: bool) -> None:
+    """Declarative reconciler for live-stream snapshot jobs (Alibaba ICE, Tencent Live)."""
+    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    ctx.obj = GlobalOptions(state=state_path, sandbox=sandbox, lock_timeout=parse_duration(lock_timeout),
+                            color=color, verbose=verbose)
+
+
+def main() -> None:
+    cli.main(prog_name="livesnap")

@@ -1,0 +1,1 @@
+"""Pure expansion: validated manifest + now -> DesiredState. No I/O, no clock reads."""

@@ -1,0 +1,1 @@
+"""Planning: the plan model, the pure planner, and renderers (text, json, markdown)."""

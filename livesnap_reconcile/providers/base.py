@@ -1,0 +1,67 @@
+"""The Provider protocol: what the planner and applier may ask of a vendor, without knowing it.
+
+A provider lists the remote objects relevant to a `RefreshQuery` and performs one write at a
+time on one object. Every method takes and returns the normalised attribute shapes of
+`livesnap_reconcile.resources`; template references are already resolved to ``{"id": ...}``
+by the caller. Failures raise the `ProviderError` subtree of `livesnap_reconcile.errors`.
+
+This module holds no vendor detail and does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
+
+
+class Provider(Protocol):
+    name: str
+    vendor: str
+    endpoint: str  # the base URL calls go to; state records it to refuse cross-endpoint use
+
+    def refresh(self, query: RefreshQuery) -> list[RemoteObject]:
+        """Every remote object that state knows or that could match a desired one.
+
+        Objects in ``query.known`` that no longer exist are simply absent from the result.
+        Only objects carrying our namespace are returned.
+        """
+        ...
+
+    def get(self, kind: Kind, remote_id: str) -> RemoteObject | None:
+        """One object by id, or None if the vendor says it does not exist."""
+        ...
+
+    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int) -> RemoteObject | None:
+        """The live object matching a desired one (identity of DESIGN.md §3), if any.
+
+        Used after a create whose outcome is unknown, before any retry. Stopped Tencent tasks
+        and paused predecessor jobs never match.
+        """
+        ...
+
+    def create(self, kind: Kind, attributes: Mapping[str, Any]) -> RemoteObject:
+        """Create one object. Raises `UnknownOutcome` when the response was lost."""
+        ...
+
+    def update(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> RemoteObject:
+        """Update a template in place."""
+        ...
+
+    def delete(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> None:
+        """Remove an object: Tencent task stop-if-running then delete; Alibaba job stop; template delete.
+
+        An object that is already gone is not an error.
+        """
+        ...
+
+    def start(self, remote_id: str) -> RemoteObject:
+        """Start an Alibaba job."""
+        ...
+
+    def stop(self, remote_id: str) -> RemoteObject:
+        """Stop (pause) an Alibaba job."""
+        ...
+
+    def close(self) -> None: ...

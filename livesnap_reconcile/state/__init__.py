@@ -1,0 +1,1 @@
+"""State: the model (lineage, serial, entries), the backend protocol and the local file backend."""
