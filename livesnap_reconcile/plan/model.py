@@ -172,6 +172,7 @@ class Plan:
     manifest_digest: str = ""
     created_at: int = 0
     providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    protected: tuple[str, ...] = ()  # addresses apply must record as protected in state
     format_version: int = FORMAT_VERSION
 
     @property
@@ -198,6 +199,7 @@ class Plan:
             "created_at": self.created_at,
             "next_change_at": self.next_change_at,
             "providers": {k: dict(v) for k, v in sorted(self.providers.items())},
+            "protected": list(self.protected),
             "summary": self.counts(),
             "changes": [c.to_dict() for c in self.changes],
             "drift": [d.to_dict() for d in self.drift],
@@ -217,6 +219,7 @@ class Plan:
             manifest_digest=d.get("manifest_digest", ""),
             created_at=d.get("created_at", 0),
             providers=d.get("providers", {}),
+            protected=tuple(d.get("protected", ())),
             format_version=d.get("format_version", FORMAT_VERSION),
         )
 

@@ -1,1 +1,329 @@
-"""Pure planner: desired + state + remote -> Plan. No I/O, no clock reads (now is a parameter)."""
+"""Pure planner: desired state + recorded state + refreshed remote objects -> `Plan`.
+
+Set arithmetic in sorted order (STYLE.md, Alembic): desired-only addresses become create or
+adopt, recorded-only ones delete or forget, the intersection is compared field by field through
+`plan.compare`. Drift (remote differs from what state recorded) is computed separately and
+reported as its own list. No I/O, no clock: ``now`` is a parameter.
+
+``remote=None`` means "no refresh": state is taken as the truth about the vendors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from livesnap_reconcile.errors import GuardError
+from livesnap_reconcile.plan import compare
+from livesnap_reconcile.plan.model import Action, Change, DeferredItem, Drift, Plan
+from livesnap_reconcile.resources import DesiredState, RemoteObject, Resource
+
+RESOLVE_SLACK = 60  # seconds a task's remote start may precede its scheduled start and still match
+
+
+class Recorded(Protocol):
+    """What the planner needs of a state entry (`state.StateEntry` satisfies it)."""
+
+    address: str
+    kind: str
+    provider: str
+    remote_id: str
+    attributes: Mapping[str, Any]
+    protect: bool
+
+
+def make_plan(desired: DesiredState, recorded: Mapping[str, Recorded],
+              remote: Sequence[RemoteObject] | None, *, now: int, lineage: str | None = None,
+              serial: int = 0, manifest_digest: str = "",
+              providers: Mapping[str, Mapping[str, Any]] | None = None) -> Plan:
+    ctx = _Context(desired, recorded, remote, now)
+    drift = detect_drift(recorded, remote, now=now)
+    changes = ctx.changes()
+    changes = _with_dependencies(changes, recorded)
+    drift = drift + ctx.unexpected(changes)
+    return Plan(
+        changes=tuple(sorted(changes, key=lambda c: c.address)),
+        drift=tuple(sorted(drift, key=lambda d: (d.address, d.what))),
+        deferred=tuple(DeferredItem(d.address, d.start, d.end, d.not_before) for d in desired.deferred),
+        next_change_at=desired.next_change_at,
+        namespace=desired.namespace,
+        lineage=lineage,
+        serial=serial,
+        manifest_digest=manifest_digest,
+        created_at=now,
+        providers=dict(providers or {}),
+        protected=tuple(sorted(protected_addresses(desired, recorded))),
+    )
+
+
+# --- drift ------------------------------------------------------------------------------------
+
+
+def detect_drift(recorded: Mapping[str, Recorded], remote: Sequence[RemoteObject] | None, *,
+                 now: int) -> list[Drift]:
+    """What changed outside livesnap: compares every state entry with its remote object."""
+    if remote is None:
+        return []
+    index = {(r.provider, r.kind, r.remote_id): r for r in remote}
+    out: list[Drift] = []
+    for address in sorted(recorded):
+        entry = recorded[address]
+        obj = index.get((entry.provider, entry.kind, entry.remote_id))
+        ended = entry.kind == "task" and int(entry.attributes.get("end", 0)) <= now
+        if obj is None:
+            if not ended:
+                out.append(Drift(address, "deleted", f"{entry.kind} {entry.remote_id} no longer exists",
+                                 entry.provider, entry.remote_id, dict(entry.attributes), None))
+            continue
+        if entry.kind == "task" and obj.status == "stopped" and not ended:
+            out.append(Drift(address, "stopped", f"task {entry.remote_id} was stopped",
+                             entry.provider, entry.remote_id, dict(entry.attributes), dict(obj.attributes)))
+            continue
+        if entry.kind == "job":
+            was, now_status = entry.attributes.get("status"), obj.attributes.get("status")
+            if was != now_status:
+                out.append(Drift(address, str(now_status), f"job {entry.remote_id} is {obj.status or now_status}"
+                                 f" (state says {was})", entry.provider, entry.remote_id,
+                                 dict(entry.attributes), dict(obj.attributes)))
+        paths = compare.same_object(entry.kind, entry.attributes, obj.attributes)
+        if paths:
+            out.append(Drift(address, "modified", "changed: " + ", ".join(paths), entry.provider,
+                             entry.remote_id, dict(entry.attributes), dict(obj.attributes)))
+    return out
+
+
+# --- changes ----------------------------------------------------------------------------------
+
+
+class _Context:
+    def __init__(self, desired: DesiredState, recorded: Mapping[str, Recorded],
+                 remote: Sequence[RemoteObject] | None, now: int) -> None:
+        self.desired = {r.address: r for r in desired.resources}
+        self.recorded = recorded
+        self.refreshed = remote is not None
+        self.now = now
+        self.remote_by_id = {(r.provider, r.kind, r.remote_id): r for r in (remote or ())}
+        claimed = {(e.provider, e.kind, e.remote_id) for e in recorded.values()}
+        self.unclaimed: dict[tuple[Any, ...], list[RemoteObject]] = defaultdict(list)
+        for key, obj in self.remote_by_id.items():
+            if key not in claimed:
+                self.unclaimed[(obj.provider, obj.kind, *compare.identity(obj.kind, obj.attributes))].append(obj)
+        self.adopted: set[tuple[str, str, str]] = set()
+        # Templates whose id is not known before apply: created (or re-created) in this plan.
+        self.pending_templates = {
+            a for a, r in self.desired.items()
+            if r.kind == "template" and not self._template_usable(a)
+        }
+
+    def _template_usable(self, address: str) -> bool:
+        entry = self.recorded.get(address)
+        if entry is None:
+            return False
+        if self.refreshed and (entry.provider, entry.kind, entry.remote_id) not in self.remote_by_id:
+            return False
+        return entry.provider == self.desired[address].provider
+
+    def resolve(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        out = dict(attributes)
+        ref = (attributes.get("template") or {}).get("ref") if isinstance(attributes.get("template"), Mapping) else None
+        if ref and ref not in self.pending_templates and ref in self.recorded:
+            out["template"] = {"id": self.recorded[ref].remote_id}
+        return out
+
+    def changes(self) -> list[Change]:
+        out: list[Change] = []
+        for address in sorted(set(self.desired) | set(self.recorded)):
+            d, e = self.desired.get(address), self.recorded.get(address)
+            if d is not None and e is None:
+                out.append(self._create_or_adopt(d, "not in state"))
+            elif d is None and e is not None:
+                change = self._retire(e)
+                if change:
+                    out.append(change)
+            elif d is not None and e is not None:
+                out.extend(self._compare(d, e))
+        return out
+
+    def _create_or_adopt(self, d: Resource, reason: str) -> Change:
+        after = self.resolve(d.attributes)
+        match = self._find_unclaimed(d, after)
+        if match is not None:
+            self.adopted.add((match.provider, match.kind, match.remote_id))
+            return Change(d.address, Action.ADOPT, d.kind, d.provider,
+                          f"{d.kind} {match.remote_id} already exists remotely", before=dict(match.attributes),
+                          after=after, remote_id=match.remote_id, depends_on=d.depends_on)
+        return Change(d.address, Action.CREATE, d.kind, d.provider, reason, before=None, after=after,
+                      depends_on=d.depends_on)
+
+    def _find_unclaimed(self, d: Resource, after: Mapping[str, Any]) -> RemoteObject | None:
+        if not self.refreshed or "ref" in (after.get("template") or {}):
+            return None
+        key = (d.provider, d.kind, *compare.identity(d.kind, after))
+        for obj in self.unclaimed.get(key, ()):
+            if (obj.provider, obj.kind, obj.remote_id) in self.adopted:
+                continue
+            if d.kind == "job" and obj.attributes.get("status") == "paused" and after.get("status") != "paused":
+                continue  # a paused job of the same name may be a stopped predecessor: never revive it
+            if d.kind == "task":
+                if obj.status == "stopped" or int(obj.attributes.get("start", 0)) < int(
+                        after.get("scheduled_start", 0)) - RESOLVE_SLACK:
+                    continue
+            return obj
+        return None
+
+    def _retire(self, e: Recorded) -> Change | None:
+        obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
+        gone = self.refreshed and obj is None
+        before = dict(obj.attributes) if obj else dict(e.attributes)
+        if e.kind == "task":
+            if int(e.attributes.get("end", 0)) <= self.now:
+                return _forget(e, "occurrence has ended")
+            if gone:
+                return _forget(e, "deleted outside livesnap and no longer desired")
+            if obj is not None and obj.status in ("stopped", "finished"):
+                return _forget(e, f"task is {obj.status} and no longer desired")
+        elif gone:
+            return _forget(e, "deleted outside livesnap and no longer desired")
+        elif e.kind == "job" and obj is not None and obj.attributes.get("status") == "paused":
+            return _forget(e, "removed from the manifest; job is already stopped")
+        reason = "removed from the manifest"
+        if e.kind == "job":
+            reason += "; ICE has no delete, so the job is stopped and forgotten"
+        return Change(e.address, Action.DELETE, e.kind, e.provider, reason, before=before, after=None,
+                      remote_id=e.remote_id)
+
+    def _compare(self, d: Resource, e: Recorded) -> list[Change]:
+        after = self.resolve(d.attributes)
+        obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
+        if self.refreshed and obj is None:
+            return [self._create_or_adopt(d, "deleted outside livesnap")]
+        current = dict(obj.attributes) if obj is not None else dict(e.attributes)
+        if d.kind == "task":
+            current.setdefault("scheduled_start", e.attributes.get("scheduled_start"))
+            if obj is not None and obj.status == "stopped":
+                return [Change(d.address, Action.REPLACE, d.kind, d.provider,
+                               "stopped outside livesnap while its window is open; recreate from now",
+                               before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on)]
+        if d.provider != e.provider:
+            return [Change(d.address, Action.REPLACE, d.kind, d.provider, "provider changed",
+                           before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on,
+                           diff=("provider",), forces_replacement=("provider",))]
+        paths, forcing = compare.attribute_diff(d.kind, current, after)
+        if forcing:
+            return [Change(d.address, Action.REPLACE, d.kind, d.provider,
+                           "immutable attribute changed: " + ", ".join(forcing), before=current, after=after,
+                           remote_id=e.remote_id, depends_on=d.depends_on, diff=paths,
+                           forces_replacement=forcing)]
+        out: list[Change] = []
+        if paths:
+            drifted = obj is not None and compare.same_object(d.kind, e.attributes, obj.attributes)
+            out.append(Change(d.address, Action.UPDATE, d.kind, d.provider,
+                              "changed outside livesnap" if drifted else "manifest changed",
+                              before=current, after=after, remote_id=e.remote_id, diff=paths))
+        if d.kind == "job" and current.get("status") != after.get("status"):
+            action = Action.START if after.get("status") == "started" else Action.STOP
+            out.append(Change(d.address, action, d.kind, d.provider, _status_reason(e, obj, after),
+                              before=current, after=after, remote_id=e.remote_id, diff=("status",)))
+        return out
+
+    def unexpected(self, changes: Iterable[Change]) -> list[Drift]:
+        """Objects carrying our namespace that state does not know and no desired object matches."""
+        out = []
+        for objs in self.unclaimed.values():
+            for obj in objs:
+                key = (obj.provider, obj.kind, obj.remote_id)
+                if key in self.adopted or obj.kind == "task":
+                    continue  # tasks carry no name, so they cannot carry our namespace
+                if obj.kind == "job" and obj.attributes.get("status") == "paused":
+                    continue  # a stopped predecessor of a replaced job: ours, retired on purpose
+                out.append(Drift(f"{obj.kind}:{obj.remote_id}", "unexpected",
+                                 f"{obj.kind} {obj.attributes.get('name')} carries our namespace but is not in state",
+                                 obj.provider, obj.remote_id, None, dict(obj.attributes)))
+        return out
+
+
+def _status_reason(e: Recorded, obj: RemoteObject | None, after: Mapping[str, Any]) -> str:
+    if obj is not None and obj.attributes.get("status") != e.attributes.get("status"):
+        return f"job was {obj.attributes.get('status')} outside livesnap"
+    return f"desired status is {after.get('status')}"
+
+
+def _forget(e: Recorded, reason: str) -> Change:
+    return Change(e.address, Action.FORGET, e.kind, e.provider, reason, before=dict(e.attributes),
+                  after=None, remote_id=e.remote_id)
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+def _with_dependencies(changes: list[Change], recorded: Mapping[str, Recorded]) -> list[Change]:
+    """Templates before the objects using them; deletes of users before their template's delete."""
+    by_address = {c.address: c for c in changes}
+    template_writes = {a for a, c in by_address.items()
+                       if c.kind == "template" and c.action in (Action.CREATE, Action.REPLACE, Action.UPDATE,
+                                                                Action.ADOPT)}
+    users: dict[str, list[str]] = defaultdict(list)  # template remote id -> addresses whose old object uses it
+    template_ids = {e.remote_id: a for a, e in recorded.items() if e.kind == "template"}
+    for c in changes:
+        if c.action in (Action.DELETE, Action.REPLACE) and c.kind != "template":
+            used = ((recorded[c.address].attributes.get("template") or {}).get("id")
+                    if c.address in recorded else None)
+            if used in template_ids:
+                users[template_ids[used]].append(c.address)
+    out = []
+    for c in changes:
+        deps = tuple(a for a in c.depends_on if a in template_writes)
+        if c.kind == "template" and c.action is Action.DELETE:
+            deps = tuple(sorted(users.get(c.address, ())))
+        if deps != c.depends_on:
+            c = Change(**{**c.__dict__, "depends_on": deps})
+        out.append(c)
+    return out
+
+
+# --- selection and guards ---------------------------------------------------------------------
+
+
+def _matches(address: str, patterns: Sequence[str]) -> bool:
+    return any(address == p or address.startswith(p + ".") or address.startswith(p + "[") for p in patterns)
+
+
+def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] = ()) -> Plan:
+    """Keep only changes named by ``targets`` (prefixes allowed), plus what they depend on."""
+    if not targets and not excludes:
+        return plan
+    by_address = {c.address: c for c in plan.changes}
+    keep = {a for a in by_address if (not targets or _matches(a, targets)) and not _matches(a, excludes)}
+    stack = list(keep)
+    while stack:
+        for dep in by_address[stack.pop()].depends_on:
+            if dep in by_address and dep not in keep:
+                keep.add(dep)
+                stack.append(dep)
+    changes = tuple(c for c in plan.changes if c.address in keep)
+    return Plan(**{**plan.__dict__, "changes": changes})
+
+
+def protected_addresses(desired: DesiredState, recorded: Mapping[str, Recorded]) -> set[str]:
+    """Protection from the manifest and, remembered, from state (a deleted block stays protected)."""
+    out = {e.address for e in recorded.values() if getattr(e, "protect", False)}
+    for r in desired.resources:
+        if r.protect:
+            out.add(r.address)
+        else:
+            out.discard(r.address)  # `protect: false` in the manifest is how a guard is retired
+    return out
+
+
+def check_guards(plan: Plan, protected: set[str]) -> None:
+    """Refuse a plan that would destroy or replace a protected object (Terraform's prevent_destroy).
+
+    Pausing a job the manifest itself asks to pause is not destruction and is allowed.
+    """
+    bad = [c for c in plan.changes if c.address in protected and c.action in (Action.DELETE, Action.REPLACE)]
+    if bad:
+        lines = [f"{c.address} is protected (protect: true) but the plan would {c.action.value} it ({c.reason})"
+                 for c in bad]
+        hint = "set `protect: false` and apply first, or `livesnap state rm` it, to retire a protected object"
+        raise GuardError("; ".join(lines) + f". To proceed: {hint}.")
