@@ -1,1 +1,99 @@
-"""Pure expansion: validated manifest + now -> DesiredState. No I/O, no clock reads."""
+"""Pure expansion: validated manifest + ``now`` -> `DesiredState` (DESIGN.md §3).
+
+Owns the composition: providers, templates, Alibaba jobs and Tencent tasks, sorted by address,
+the deferred occurrences and ``next_change_at``. Works on the plain, validated, merged manifest
+dict (DESIGN.md §2). Must not do I/O or read the clock: ``now`` (Unix seconds, UTC) is a
+parameter, so the same inputs always give the same output. The vendor rules live in the
+``expand_*`` modules; calendar arithmetic in `schedule`; time parsing in `timeutil`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from livesnap_reconcile.errors import ManifestError
+from livesnap_reconcile.manifest.expand_common import StreamExpansion, at
+from livesnap_reconcile.manifest.expand_jobs import expand_alibaba_stream
+from livesnap_reconcile.manifest.expand_names import (
+    job_address,
+    job_digest,
+    job_name,
+    job_name_prefix,
+    remote_template_name,
+    task_address,
+    template_address,
+)
+from livesnap_reconcile.manifest.expand_tasks import creatable, expand_tencent_stream, not_before
+from livesnap_reconcile.manifest.expand_templates import expand_providers, expand_templates
+from livesnap_reconcile.manifest.timeutil import format_task_stamp, parse_duration, parse_instant
+from livesnap_reconcile.resources import DesiredState, ProviderConfig
+
+__all__ = [
+    "creatable",
+    "expand",
+    "format_task_stamp",
+    "job_address",
+    "job_digest",
+    "job_name",
+    "job_name_prefix",
+    "not_before",
+    "parse_duration",
+    "parse_instant",
+    "remote_template_name",
+    "task_address",
+    "template_address",
+]
+
+
+def expand(data: Mapping[str, Any], *, now: int) -> DesiredState:
+    """The desired resources of ``data`` at ``now``; raises `ManifestError` on malformed input."""
+    if not isinstance(data, Mapping):
+        raise ManifestError("the manifest must be a mapping")
+    if isinstance(now, bool) or not isinstance(now, int):
+        raise TypeError("now must be an int of Unix seconds")
+    with at("namespace"):
+        namespace = str(data["namespace"])
+    providers = expand_providers(data.get("providers") or {})
+    templates = expand_templates(data.get("templates") or {}, namespace=namespace, providers=providers)
+    total = StreamExpansion(resources=list(templates))
+    streams = data.get("streams") or {}
+    for stream_name in sorted(streams):
+        part = _expand_stream(stream_name, streams[stream_name], namespace=namespace, providers=providers, now=now)
+        total.resources.extend(part.resources)
+        total.deferred.extend(part.deferred)
+        total.changes.extend(part.changes)
+    _check_unique(total)
+    future = [t for t in total.changes if t > now]
+    return DesiredState(
+        namespace=namespace,
+        providers=providers,
+        resources=tuple(sorted(total.resources, key=lambda r: r.address)),
+        deferred=tuple(sorted(total.deferred, key=lambda d: d.address)),
+        next_change_at=min(future) if future else None,
+    )
+
+
+def _expand_stream(
+    stream_name: str,
+    stream: Mapping[str, Any],
+    *,
+    namespace: str,
+    providers: Mapping[str, ProviderConfig],
+    now: int,
+) -> StreamExpansion:
+    with at(f"streams.{stream_name}"):
+        vendor = providers[stream["provider"]].vendor
+    if vendor == "alibaba":
+        return expand_alibaba_stream(stream_name, stream, namespace=namespace, now=now)
+    return expand_tencent_stream(stream_name, stream, now=now)
+
+
+def _check_unique(total: StreamExpansion) -> None:
+    # Names with dots or brackets could make two objects spell the same address; the validator
+    # should have refused them, but a silent collision would make the planner lose one.
+    seen: set[str] = set()
+    for address in [r.address for r in total.resources] + [d.address for d in total.deferred]:
+        if address in seen:
+            raise ManifestError(f"two desired objects share the address {address}")
+        seen.add(address)

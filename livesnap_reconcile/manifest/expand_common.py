@@ -1,0 +1,61 @@
+"""Shared constants and error wrapping for the expansion modules.
+
+Expansion runs on manifests the validator has accepted, but it must still never leak a raw
+``KeyError``/``ValueError`` traceback: `at` turns them into a `ManifestError` naming the manifest
+path. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from livesnap_reconcile.errors import ManifestError
+from livesnap_reconcile.manifest.expand_names import template_address
+from livesnap_reconcile.manifest.timeutil import DAY
+from livesnap_reconcile.resources import Deferred, Resource, template_id, template_ref
+
+# Tencent CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.
+TASK_START_HORIZON = 6 * DAY
+TASK_END_HORIZON = 7 * DAY
+TASK_MAX_SPAN = DAY
+# Schedule occurrences starting later than this are not listed at all (not even as deferred).
+SCHEDULE_LOOKAHEAD = 14 * DAY
+
+TENCENT_DEFAULT_REGION = "ap-guangzhou"
+
+
+@contextmanager
+def at(path: str) -> Iterator[None]:
+    """Report a malformed value below ``path`` as a ManifestError instead of a traceback."""
+    try:
+        yield
+    except ManifestError:
+        raise
+    except KeyError as exc:
+        raise ManifestError(f"{path}: missing required field {exc.args[0]!r}") from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ManifestError(f"{path}: {exc}") from None
+
+
+@dataclass
+class StreamExpansion:
+    """What one stream contributes: desired resources, deferred occurrences, future change instants."""
+
+    resources: list[Resource] = field(default_factory=list)
+    deferred: list[Deferred] = field(default_factory=list)
+    changes: list[int] = field(default_factory=list)
+
+
+def template_reference(value: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A snapshot's ``template`` -> (TemplateRef attribute, depends_on)."""
+    if isinstance(value, Mapping):
+        return template_id(str(value["id"])), ()
+    address = template_address(str(value))
+    return template_ref(address), (address,)
+
+
+def protected(stream: Mapping[str, Any], snapshot: Mapping[str, Any]) -> bool:
+    return bool(snapshot.get("protect", False) or stream.get("protect", False))

@@ -1,0 +1,103 @@
+"""Tencent snapshots -> one screenshot-task `Resource` per occurrence, or a `Deferred` entry.
+
+Owns the occurrence rules of DESIGN.md §3: windows and schedule occurrences are cut into
+consecutive parts of at most 24 h; a part that has ended is dropped; a part the vendor cannot
+accept yet (StartTime > now + 6 d or EndTime >= now + 7 d) is deferred with the first whole
+second it becomes creatable; an in-progress part starts at ``now`` while its address keeps the
+scheduled start. Pure: ``now`` is a parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from livesnap_reconcile.manifest.expand_common import (
+    SCHEDULE_LOOKAHEAD,
+    TASK_END_HORIZON,
+    TASK_MAX_SPAN,
+    TASK_START_HORIZON,
+    StreamExpansion,
+    at,
+    protected,
+    template_reference,
+)
+from livesnap_reconcile.manifest.expand_names import task_address
+from livesnap_reconcile.manifest.schedule import Schedule
+from livesnap_reconcile.manifest.timeutil import parse_instant, split_interval
+from livesnap_reconcile.resources import Deferred, Resource
+
+
+def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: int) -> StreamExpansion:
+    out = StreamExpansion()
+    snapshots = stream.get("snapshots") or {}
+    for snap_name in sorted(snapshots):
+        snap = snapshots[snap_name]
+        path = f"streams.{stream_name}.snapshots.{snap_name}"
+        with at(path):
+            template, depends_on = template_reference(snap["template"])
+            base = {
+                "domain": str(stream["domain"]),
+                "app": str(stream["app"]),
+                "stream": str(stream["stream"]),
+            }
+        for start, end in _parts(snap, now=now, path=path):
+            if end <= now:
+                continue
+            address = task_address(stream_name, snap_name, start)
+            if not creatable(start, end, now=now):
+                ready = not_before(start, end)
+                out.deferred.append(
+                    Deferred(address=address, provider=str(stream["provider"]), start=start, end=end, not_before=ready)
+                )
+                out.changes.append(ready)
+                continue
+            attributes = {**base, "start": max(start, now), "end": end, "template": template}
+            attributes["scheduled_start"] = start
+            out.resources.append(
+                Resource(
+                    address=address,
+                    kind="task",
+                    provider=str(stream["provider"]),
+                    attributes=attributes,
+                    depends_on=depends_on,
+                    protect=protected(stream, snap),
+                )
+            )
+            out.changes.append(end)
+    return out
+
+
+def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> list[tuple[int, int]]:
+    """Every ≤ 24 h part of the snapshot's window or listed schedule occurrences, by start.
+
+    Parts that share a start (only possible when occurrences longer than 24 h overlap) are one
+    task: the longer one is kept, so addresses stay unique.
+    """
+    occurrences: list[tuple[int, int]] = []
+    if snap.get("window") is not None:
+        with at(f"{path}.window"):
+            window = snap["window"]
+            start, end = parse_instant(window["start"]), parse_instant(window["end"])
+            if end <= start:
+                raise ValueError("end must be later than start")
+            occurrences.append((start, end))
+    if snap.get("schedule") is not None:
+        with at(f"{path}.schedule"):
+            schedule = Schedule.from_mapping(snap["schedule"])
+        occurrences.extend(schedule.occurrences_between(now - schedule.duration, now + SCHEDULE_LOOKAHEAD))
+    by_start: dict[int, int] = {}
+    for start, end in occurrences:
+        for part_start, part_end in split_interval(start, end, limit=TASK_MAX_SPAN):
+            by_start[part_start] = max(part_end, by_start.get(part_start, part_end))
+    return sorted(by_start.items())
+
+
+def creatable(start: int, end: int, *, now: int) -> bool:
+    """Tencent's horizon: StartTime <= now + 6 d and EndTime < now + 7 d."""
+    return start <= now + TASK_START_HORIZON and end < now + TASK_END_HORIZON
+
+
+def not_before(start: int, end: int) -> int:
+    """The earliest whole second t with start <= t + 6 d and end < t + 7 d."""
+    return max(start - TASK_START_HORIZON, end - TASK_END_HORIZON + 1)
