@@ -1,0 +1,183 @@
+"""The local file backend: ``state.json`` on disk, written atomically, locked with a sibling file.
+
+Owns reading and validating the file, the guarded atomic write (previous version kept as
+``state.json.backup``), and the lock (``lockfile.py``). It must not interpret entries beyond
+validation, and it never overwrites a file it could not read: corrupt JSON, a newer
+``format_version``, wrong types, another lineage or a serial moved by another writer are refused
+with a message naming the file.
+
+Files, for ``--state .livesnap/state.json``::
+
+    .livesnap/state.json          the state (JSON, sorted keys, indent 2, mode 0600)
+    .livesnap/state.json.backup   the version before the last write
+    .livesnap/state.json.lock     exists while a process holds the lock; JSON lock info
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from livesnap_reconcile.errors import StateCorrupt, StateError, StateStale
+from livesnap_reconcile.state.atomic import atomic_write
+from livesnap_reconcile.state.backend import LockInfo
+from livesnap_reconcile.state.lockfile import FileLock
+from livesnap_reconcile.state.model import FORMAT_VERSION, State
+
+
+def default_who() -> str:
+    """``user@host`` for lock info; never fails (containers may have no passwd entry)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid{os.getuid()}"
+    return f"{user}@{socket.gethostname()}"
+
+
+def encode_state(state: State) -> bytes:
+    """The on-disk bytes: sorted keys, indent 2, trailing newline, strict JSON (no NaN)."""
+    try:
+        text = json.dumps(state.to_dict(), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise StateError(f"cannot serialise state: {exc}") from exc
+    return (text + "\n").encode("utf-8")
+
+
+class LocalBackend:
+    """`StateBackend` over one JSON file. One lock at a time per instance (not re-entrant)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        who: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.backup_path = self.path.with_name(self.path.name + ".backup")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._clock = clock
+        self._who = who or default_who()
+        self._lock = FileLock(self.lock_path, clock=clock, sleep=sleep)
+        # Set when a read found a file we must not trust; every write refuses until a clean read.
+        self._refusal: StateCorrupt | None = None
+
+    def describe(self) -> str:
+        return f"local state file {self.path}"
+
+    # --- read / write ------------------------------------------------------------------------
+
+    def read(self) -> State | None:
+        raw = self._read_raw()
+        if raw is None:
+            self._refusal = None
+            return None
+        try:
+            state = self._parse(raw)
+        except StateCorrupt as exc:
+            self._refusal = exc
+            raise
+        self._refusal = None
+        return state
+
+    def write(self, state: State) -> State:
+        """Store ``state`` as serial + 1 if the file still holds serial ``state.serial`` of the
+        same lineage (or is absent and ``state.serial`` is 0). Returns the state as written."""
+        if self._refusal is not None:
+            raise StateCorrupt(f"{self._refusal} (not overwriting it)")
+        written = replace(state, serial=state.serial + 1, format_version=FORMAT_VERSION)
+        data = encode_state(written)  # before touching the disk: a bad attribute changes nothing
+        current = self._read_raw()
+        if current is None:
+            self._check_absent_ok(state)
+        else:
+            self._check_successor(state, current)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if current is not None:
+                atomic_write(self.backup_path, current)
+            atomic_write(self.path, data)
+        except OSError as exc:
+            raise StateError(
+                f"cannot write state file {self.path}: {exc.strerror or exc}; the previous state is unchanged"
+            ) from exc
+        return written
+
+    def _check_absent_ok(self, state: State) -> None:
+        if state.serial != 0:
+            raise StateStale(
+                f"state file {self.path} disappeared after serial {state.serial} was read; "
+                "refusing to write (restore it from the backup or run again)"
+            )
+
+    def _check_successor(self, state: State, current: bytes) -> None:
+        try:
+            on_disk = self._parse(current)
+        except StateCorrupt as exc:
+            self._refusal = exc
+            raise StateCorrupt(f"{exc} (not overwriting it)") from exc
+        if state.serial == 0 and on_disk.lineage != state.lineage:
+            raise StateStale(
+                f"state file {self.path} was created by another run (serial {on_disk.serial}) after this one "
+                "found none; refusing to overwrite it: run again"
+            )
+        if on_disk.lineage != state.lineage:
+            raise StateCorrupt(
+                f"state file {self.path} belongs to another state (lineage {on_disk.lineage}, this run has "
+                f"{state.lineage}); refusing to overwrite it"
+            )
+        if on_disk.serial != state.serial:
+            raise StateStale(
+                f"state file {self.path} was written by another process (serial {on_disk.serial}, this run "
+                f"read {state.serial}); refusing to overwrite it: run again"
+            )
+
+    def _read_raw(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StateError(f"cannot read state file {self.path}: {exc.strerror or exc}") from exc
+
+    def _parse(self, raw: bytes) -> State:
+        where = f"state file {self.path}"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StateCorrupt(f"{where} is not UTF-8 (byte {exc.start}); refusing to use it") from exc
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StateCorrupt(
+                f"{where} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+                f"refusing to use it (the previous version may be in {self.backup_path.name})"
+            ) from exc
+        try:
+            return State.from_dict(doc)
+        except StateCorrupt as exc:
+            raise StateCorrupt(f"{where}: {exc}; refusing to use it") from exc
+
+    # --- locking -----------------------------------------------------------------------------
+
+    def lock(self, *, operation: str, timeout: float) -> LockInfo:
+        created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self._clock()))
+        info = LockInfo.make(who=self._who, pid=os.getpid(), operation=operation, created=created)
+        self._lock.acquire(info, timeout=timeout)
+        return info
+
+    def unlock(self, lock: LockInfo) -> None:
+        self._lock.release(lock)
+
+    def force_unlock(self, lock_id: str) -> None:
+        self._lock.force_release(lock_id)
+
+    def current_lock(self) -> LockInfo | None:
+        return self._lock.holder()
