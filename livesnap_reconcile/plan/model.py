@@ -173,6 +173,8 @@ class Plan:
     created_at: int = 0
     providers: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     protected: tuple[str, ...] = ()  # addresses apply must record as protected in state
+    manifest_paths: tuple[str, ...] = ()  # as given on the command line, so `apply PLAN` finds state
+    sandbox: bool = False
     format_version: int = FORMAT_VERSION
 
     @property
@@ -200,6 +202,8 @@ class Plan:
             "next_change_at": self.next_change_at,
             "providers": {k: dict(v) for k, v in sorted(self.providers.items())},
             "protected": list(self.protected),
+            "manifest_paths": list(self.manifest_paths),
+            "sandbox": self.sandbox,
             "summary": self.counts(),
             "changes": [c.to_dict() for c in self.changes],
             "drift": [d.to_dict() for d in self.drift],
@@ -220,6 +224,8 @@ class Plan:
             created_at=d.get("created_at", 0),
             providers=d.get("providers", {}),
             protected=tuple(d.get("protected", ())),
+            manifest_paths=tuple(d.get("manifest_paths", ())),
+            sandbox=bool(d.get("sandbox", False)),
             format_version=d.get("format_version", FORMAT_VERSION),
         )
 

@@ -1,0 +1,159 @@
+"""Executes a Plan: dependency order, a bounded pool, state committed after every change.
+
+The applier never re-decides: it runs each `Change` through `apply.steps.execute`, records the
+outcome in state at once (so a crash loses nothing), keeps going past independent failures and
+skips the dependents of a failed change. Progress is reported through a callback; it prints
+nothing itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from livesnap_reconcile.apply.steps import execute
+from livesnap_reconcile.errors import LivesnapError, ProviderError, StateError
+from livesnap_reconcile.plan.model import Change, Plan
+from livesnap_reconcile.providers.base import Provider
+from livesnap_reconcile.state import State, StateBackend
+
+
+@dataclass(frozen=True)
+class Outcome:
+    address: str
+    action: str
+    status: str  # "ok" | "failed" | "skipped"
+    message: str
+    remote_id: str | None = None
+    seconds: float = 0.0
+    code: str = ""
+    request_id: str = ""
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    state: State | None = None
+    interrupted: bool = False
+
+    def by_status(self, status: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def ok(self) -> bool:
+        return not self.by_status("failed") and not self.by_status("skipped")
+
+
+class Applier:
+    def __init__(self, *, backend: StateBackend, state: State, providers: Mapping[str, Provider],
+                 now: Callable[[], int], parallelism: int = 10,
+                 on_outcome: Callable[[Outcome, int, int], None] | None = None,
+                 stop: threading.Event | None = None) -> None:
+        self._backend = backend
+        self._state = state
+        self._providers = providers
+        self._now = now
+        self._parallelism = max(1, parallelism)
+        self._on_outcome = on_outcome or (lambda o, done, total: None)
+        self._stop = stop or threading.Event()
+        self._state_lock = threading.Lock()
+
+    def apply(self, plan: Plan) -> Report:
+        changes = {c.address: c for c in plan.changes}
+        deps = {a: {d for d in c.depends_on if d in changes} for a, c in changes.items()}
+        dependents: dict[str, set[str]] = defaultdict(set)
+        for a, ds in deps.items():
+            for d in ds:
+                dependents[d].add(a)
+        protected = set(plan.protected)
+        report = Report()
+        total = len(changes)
+        waiting = {a: set(ds) for a, ds in deps.items()}
+        ready = sorted(a for a, ds in waiting.items() if not ds)
+        running: dict[Future, str] = {}
+        finished: set[str] = set()
+
+        def record(outcome: Outcome) -> None:
+            report.outcomes.append(outcome)
+            finished.add(outcome.address)
+            self._on_outcome(outcome, len(report.outcomes), total)
+
+        def skip_dependents(address: str, why: str) -> None:
+            for dep in sorted(dependents.get(address, ())):
+                if dep not in finished:
+                    waiting.pop(dep, None)
+                    record(Outcome(dep, changes[dep].action.value, "skipped", f"skipped: {why}"))
+                    skip_dependents(dep, why)
+
+        with ThreadPoolExecutor(max_workers=self._parallelism, thread_name_prefix="apply") as pool:
+            while ready or running:
+                while ready and len(running) < self._parallelism and not self._stop.is_set():
+                    address = ready.pop(0)
+                    waiting.pop(address, None)
+                    running[pool.submit(self._run_one, changes[address], address in protected)] = address
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=lambda f: running[f]):
+                    address = running.pop(fut)
+                    outcome = fut.result()
+                    record(outcome)
+                    if outcome.status != "ok":
+                        skip_dependents(address, f"{address} failed")
+                        continue
+                    for dep in sorted(dependents.get(address, ())):
+                        if dep in waiting:
+                            waiting[dep].discard(address)
+                            if not waiting[dep]:
+                                ready.append(dep)
+                    ready.sort()
+            if self._stop.is_set() and (ready or waiting):
+                report.interrupted = True
+                for address in sorted(set(ready) | set(waiting)):
+                    if address not in finished:
+                        record(Outcome(address, changes[address].action.value, "skipped",
+                                       "skipped: interrupted"))
+        report.state = self._state
+        return report
+
+    def _run_one(self, change: Change, protected: bool) -> Outcome:
+        started = time.monotonic()
+        provider = self._providers.get(change.provider)
+        try:
+            if provider is None:
+                raise LivesnapError(f"provider {change.provider!r} is not configured")
+            with self._state_lock:
+                previous = self._state.resources.get(change.address)
+                template_ids = {a: e.remote_id for a, e in self._state.resources.items() if e.kind == "template"}
+            result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
+                             previous=previous)
+            self._commit(change.address, result.entry)
+            return Outcome(change.address, change.action.value, "ok", result.message, result.remote_id,
+                           time.monotonic() - started)
+        except ProviderError as exc:
+            return Outcome(change.address, change.action.value, "failed", str(exc), change.remote_id,
+                           time.monotonic() - started, exc.code, exc.request_id)
+        except StateError as exc:
+            self._stop.set()  # state can no longer be recorded: start nothing more
+            return Outcome(change.address, change.action.value, "failed",
+                           f"vendor call done but state could not be written: {exc}", change.remote_id,
+                           time.monotonic() - started)
+        except LivesnapError as exc:
+            return Outcome(change.address, change.action.value, "failed", str(exc), change.remote_id,
+                           time.monotonic() - started)
+        except Exception as exc:  # noqa: BLE001 - one broken change must not abort the others
+            return Outcome(change.address, change.action.value, "failed",
+                           f"internal error: {type(exc).__name__}: {exc}", change.remote_id,
+                           time.monotonic() - started)
+
+    def _commit(self, address: str, entry) -> None:
+        with self._state_lock:
+            state = self._state.with_entry(entry) if entry is not None else self._state.without(address)
+            self._state = self._backend.write(state)
