@@ -10,6 +10,7 @@ scheduled start. Pure: ``now`` is a parameter.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from livesnap_reconcile.manifest.expand_common import (
@@ -65,7 +66,23 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
                 )
             )
             out.changes.append(end)
+        with at(f"{path}.schedule"):
+            if snap.get("schedule") is not None:
+                out.changes.extend(_first_unlisted(Schedule.from_mapping(snap["schedule"]), now=now))
     return out
+
+
+def _first_unlisted(schedule: Schedule, *, now: int) -> list[int]:
+    """When the first occurrence beyond the listing lookahead becomes creatable.
+
+    Such occurrences are not listed at all, but without this a schedule whose ``from`` lies
+    weeks ahead would report no next change, and a scheduler would never come back for it.
+    """
+    horizon = now + SCHEDULE_LOOKAHEAD
+    for start, end in schedule.iter_occurrences(schedule.local_date(horizon) - timedelta(days=1)):
+        if start > horizon:
+            return [not_before(start, min(end, start + TASK_MAX_SPAN))]
+    return []
 
 
 def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> list[tuple[int, int]]:
