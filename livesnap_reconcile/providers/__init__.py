@@ -1,1 +1,115 @@
-"""Providers: signed vendor clients behind one Provider protocol (refresh and one write at a time)."""
+"""Providers: signed vendor clients behind one Provider protocol (refresh and one write at a time).
+
+`make_provider` is the one way other layers get a provider: it resolves credentials (or takes the
+sandbox keys), checks the endpoint (https unless loopback), and wires signer, pacing and retries.
+This package must not import manifest, state, plan, apply or cli.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import httpx
+
+from livesnap_reconcile.errors import Invalid
+from livesnap_reconcile.providers.base import Provider
+from livesnap_reconcile.providers.credentials_common import Credentials, from_tuple
+from livesnap_reconcile.providers.http import Caller, check_endpoint
+from livesnap_reconcile.providers.pacing import Buckets
+from livesnap_reconcile.resources import ProviderConfig
+
+SANDBOX_ENDPOINT = "http://sandbox.localhost"
+
+# Documented or conservative client-side rates (requests/second) per action group.
+DEFAULT_RATES: dict[str, dict[str, float]] = {
+    "alibaba": {"ice": 50.0},
+    "tencent": {"task": 20.0, "template": 20.0},
+}
+
+__all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint"]
+
+
+def default_endpoint(config: ProviderConfig) -> str:
+    if config.vendor == "alibaba":
+        return f"https://ice.{config.region}.aliyuncs.com"
+    return "https://live.tencentcloudapi.com"
+
+
+def make_provider(
+    config: ProviderConfig,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    credentials: tuple[str, str, str | None] | tuple[str, str] | None = None,
+    endpoint: str | None = None,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+    max_attempts: int = 6,
+    timeout: float = 10.0,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+    rng: random.Random | None = None,
+) -> Provider:
+    """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid."""
+    if config.vendor not in DEFAULT_RATES:
+        raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
+    url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
+    creds = _credentials(config, credentials=credentials, env=env, home=home)
+    rates = dict(DEFAULT_RATES[config.vendor])
+    if config.max_rps:
+        rates = {group: float(config.max_rps) for group in rates}
+    buckets = Buckets(rates, default_rate=min(rates.values()), clock=clock, sleep=sleep)
+    if config.vendor == "alibaba":
+        return _alibaba(config, creds, url=url, transport=transport, clock=clock, sleep=sleep,
+                        buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
+    return _tencent(config, creds, url=url, transport=transport, clock=clock, sleep=sleep,
+                    buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
+
+
+def _credentials(
+    config: ProviderConfig,
+    *,
+    credentials: tuple | None,
+    env: Mapping[str, str] | None,
+    home: Path | None,
+) -> Credentials:
+    if credentials is not None:
+        return from_tuple(credentials, provider=config.name)
+    env = os.environ if env is None else env
+    home = Path.home() if home is None else home
+    if config.vendor == "alibaba":
+        from livesnap_reconcile.providers.alibaba.credentials import resolve
+    else:
+        from livesnap_reconcile.providers.tencent.credentials import resolve
+    return resolve(provider=config.name, profile=config.profile, env=env, home=home)
+
+
+def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, timeout: float) -> httpx.Client:
+    # No redirects: a signed request must go where the endpoint says, nowhere else.
+    return httpx.Client(auth=auth, transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
+
+
+def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, sleep, buckets,
+             max_attempts: int, timeout: float, rng) -> Provider:
+    from livesnap_reconcile.providers.alibaba.auth import Acs3Auth
+    from livesnap_reconcile.providers.alibaba.client import IceClient
+    from livesnap_reconcile.providers.alibaba.provider import AlibabaProvider
+
+    client = _http_client(Acs3Auth(creds, clock=clock), transport=transport, timeout=timeout)
+    caller = Caller(provider=config.name, client=client, buckets=buckets, sleep=sleep, max_attempts=max_attempts, rng=rng)
+    return AlibabaProvider(name=config.name, client=IceClient(caller=caller, endpoint=url, provider=config.name), clock=clock)
+
+
+def _tencent(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, sleep, buckets,
+             max_attempts: int, timeout: float, rng) -> Provider:
+    from livesnap_reconcile.providers.tencent.auth import Tc3Auth
+    from livesnap_reconcile.providers.tencent.client import LiveClient
+    from livesnap_reconcile.providers.tencent.provider import TencentProvider
+
+    client = _http_client(Tc3Auth(creds, clock=clock), transport=transport, timeout=timeout)
+    caller = Caller(provider=config.name, client=client, buckets=buckets, sleep=sleep, max_attempts=max_attempts, rng=rng)
+    live = LiveClient(caller=caller, endpoint=url, provider=config.name, region=config.region)
+    return TencentProvider(name=config.name, client=live, clock=clock)

@@ -1,0 +1,75 @@
+"""The Tencent Cloud Live (2018-08-01) client: wire format of requests and the response envelope.
+
+Owns: POST JSON bodies (``json.dumps`` with the SDK's default separators), the ``X-TC-*`` headers,
+and unwrapping ``{"Response": {...}}`` (errors via `errors`). Signing is `Tc3Auth`, retries and
+pacing are `Caller`. It must not know livesnap resources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from livesnap_reconcile.errors import Unavailable
+from livesnap_reconcile.providers.http import Call, Caller
+from livesnap_reconcile.providers.tencent.errors import map_error, map_http_status
+
+VERSION = "2018-08-01"
+
+# (bucket group, non-idempotent write?) per action.
+ACTIONS: dict[str, tuple[str, bool]] = {
+    "CreateScreenshotTask": ("task", True),
+    "DescribeScreenshotTask": ("task", False),
+    "StopScreenshotTask": ("task", False),
+    "DeleteScreenshotTask": ("task", False),
+    "CreateLiveSnapshotTemplate": ("template", True),
+    "DescribeLiveSnapshotTemplates": ("template", False),
+    "DescribeLiveSnapshotTemplate": ("template", False),
+    "ModifyLiveSnapshotTemplate": ("template", False),
+    "DeleteLiveSnapshotTemplate": ("template", False),
+}
+
+
+class LiveClient:
+    def __init__(self, *, caller: Caller, endpoint: str, provider: str, region: str) -> None:
+        self.caller = caller
+        self.endpoint = endpoint
+        self.provider = provider
+        self.region = region
+
+    def build(self, action: str, params: Mapping[str, Any]) -> httpx.Request:
+        headers = {
+            "Content-Type": "application/json",
+            "X-TC-Action": action,
+            "X-TC-Version": VERSION,
+            "X-TC-Language": "en-US",
+        }
+        if self.region:
+            headers["X-TC-Region"] = self.region
+        body = json.dumps(dict(params)).encode("utf-8")
+        return httpx.Request("POST", self.endpoint + "/", content=body, headers=headers)
+
+    def parse(self, action: str, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code != 200:
+            raise map_http_status(response.status_code, response.text, provider=self.provider, action=action)
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        body = data.get("Response") if isinstance(data, dict) else None
+        if not isinstance(body, dict):
+            raise Unavailable(f"{action}: response has no Response object", provider=self.provider, status=200)
+        error = body.get("Error")
+        if isinstance(error, dict):
+            raise map_error(str(error.get("Code") or ""), str(error.get("Message") or ""),
+                            str(body.get("RequestId") or ""), provider=self.provider, action=action)
+        return body
+
+    def rpc(self, action: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        params = dict(params or {})
+        group, write = ACTIONS[action]
+        call = Call(action=action, group=group, write=write)
+        return self.caller.call(call, lambda: self.build(action, params), lambda r: self.parse(action, r))
