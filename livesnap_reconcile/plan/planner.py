@@ -100,6 +100,7 @@ class _Context:
     def __init__(self, desired: DesiredState, recorded: Mapping[str, Recorded],
                  remote: Sequence[RemoteObject] | None, now: int) -> None:
         self.desired = {r.address: r for r in desired.resources}
+        self.prefixes = {"template": f"{desired.namespace}-", "job": f"ls/{desired.namespace}/"}
         self.recorded = recorded
         self.refreshed = remote is not None
         self.now = now
@@ -235,6 +236,8 @@ class _Context:
                 key = (obj.provider, obj.kind, obj.remote_id)
                 if key in self.adopted or obj.kind == "task":
                     continue  # tasks carry no name, so they cannot carry our namespace
+                if not str(obj.attributes.get("name", "")).startswith(self.prefixes[obj.kind]):
+                    continue  # not ours: never touched, never reported
                 if obj.kind == "job" and obj.attributes.get("status") == "paused":
                     continue  # a stopped predecessor of a replaced job: ours, retired on purpose
                 out.append(Drift(f"{obj.kind}:{obj.remote_id}", "unexpected",

@@ -1,0 +1,105 @@
+"""Composition root: wires manifests, state, providers and (with --sandbox) the emulator.
+
+Every command that talks to vendors gets a `Session` from here, so the choices "which state
+file", "which endpoint", "which clock" are made in one place. Heavy modules are imported inside
+functions so `livesnap --help` and `validate` stay fast.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from livesnap_reconcile.cli.main import GlobalOptions
+from livesnap_reconcile.errors import LivesnapError
+from livesnap_reconcile.resources import DesiredState, ProviderConfig, RefreshQuery, RemoteObject
+
+
+@dataclass
+class Session:
+    opts: GlobalOptions
+    paths: list[Path]
+    state_path: Path
+    sandbox_dir: Path | None
+    now: Callable[[], int]
+    emulator: Any = None
+    providers: dict[str, Any] = field(default_factory=dict)
+
+    def backend(self):
+        from livesnap_reconcile.state import LocalBackend
+
+        return LocalBackend(self.state_path)
+
+    def close(self) -> None:
+        for provider in self.providers.values():
+            provider.close()
+
+
+def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | None = None) -> Session:
+    from livesnap_reconcile.state import default_state_path, sandbox_state_path
+    from livesnap_reconcile.state.paths import manifest_home
+
+    paths = [Path(p) for p in paths]
+    use_sandbox = opts.sandbox if sandbox is None else sandbox
+    if use_sandbox:
+        sandbox_dir = manifest_home(paths) / ".livesnap" / "sandbox"
+        state_path = opts.state or sandbox_state_path(paths)
+        from livesnap_reconcile.emulator import Emulator
+
+        sandbox_dir.mkdir(parents=True, exist_ok=True)
+        emulator = Emulator(data_dir=sandbox_dir)
+        return Session(opts, paths, state_path, sandbox_dir, lambda: int(emulator.clock.now()), emulator)
+    return Session(opts, paths, opts.state or default_state_path(paths), None, lambda: int(time.time()))
+
+
+def load_desired(session: Session, *, now: int):
+    """(loaded manifest, desired state) or ManifestError with every diagnostic."""
+    from livesnap_reconcile.manifest.expand import expand
+    from livesnap_reconcile.manifest.validate import load_and_validate
+
+    loaded = load_and_validate(session.paths)
+    return loaded, expand(loaded.data, now=now)
+
+
+def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> dict[str, Any]:
+    from livesnap_reconcile.providers import SANDBOX_ENDPOINT, make_provider
+
+    out = {}
+    for name, config in sorted(configs.items()):
+        if session.emulator is not None:
+            from livesnap_reconcile.emulator import SANDBOX_KEYS
+
+            key_id, secret = SANDBOX_KEYS[config.vendor]
+            out[name] = make_provider(config, transport=session.emulator.transport(),
+                                      credentials=(key_id, secret, None), endpoint=SANDBOX_ENDPOINT,
+                                      clock=session.emulator.clock.now)
+        else:
+            out[name] = make_provider(config)
+    session.providers = out
+    return out
+
+
+def endpoints(providers: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    return {name: (p.vendor, p.endpoint) for name, p in providers.items()}
+
+
+def refresh(session: Session, desired: DesiredState, state, *, now: int) -> list[RemoteObject]:
+    """Ask every provider, in parallel, for the objects state knows or the manifest wants."""
+    providers = session.providers
+    missing = sorted({e.provider for e in state.resources.values()} - set(providers))
+    if missing:
+        raise LivesnapError(f"state has objects of provider(s) {', '.join(missing)} that the manifest no longer "
+                            "defines; add the provider back to let livesnap delete them, or `livesnap state rm`")
+
+    def one(name: str) -> list[RemoteObject]:
+        query = RefreshQuery(namespace=desired.namespace, known=state.known(name),
+                             desired=tuple(r for r in desired.resources if r.provider == name), now=now)
+        return providers[name].refresh(query)
+
+    with ThreadPoolExecutor(max_workers=max(1, len(providers))) as pool:
+        results = list(pool.map(one, sorted(providers)))
+    return [obj for chunk in results for obj in chunk]

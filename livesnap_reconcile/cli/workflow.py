@@ -1,0 +1,72 @@
+"""The steps shared by plan, apply, drift and reconcile: load, lock, refresh, plan, apply.
+
+Commands stay thin: they parse flags, call these, and hand the results to a view.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from livesnap_reconcile.cli.context import Session, build_providers, endpoints, load_desired, refresh
+from livesnap_reconcile.errors import LivesnapError
+
+
+@dataclass
+class Planned:
+    plan: Any
+    state: Any  # State (an empty new one when no file exists yet)
+    desired: Any
+    loaded: Any
+
+
+@contextmanager
+def state_lock(session: Session, operation: str):
+    from livesnap_reconcile.state import locked
+
+    backend = session.backend()
+    with locked(backend, operation=operation, timeout=session.opts.lock_timeout):
+        yield backend
+
+
+def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets: Sequence[str] = (),
+                 excludes: Sequence[str] = ()) -> Planned:
+    from livesnap_reconcile.plan.planner import check_guards, make_plan, select
+    from livesnap_reconcile.state import State, check_endpoints
+
+    now = session.now()
+    loaded, desired = load_desired(session, now=now)
+    state = backend.read() or State.new()
+    providers = build_providers(session, desired.providers)
+    check_endpoints(state, endpoints(providers))
+    remote = refresh(session, desired, state, now=now) if do_refresh else None
+    plan = make_plan(desired, state.resources, remote, now=now, lineage=state.lineage, serial=state.serial,
+                     manifest_digest=loaded.digest,
+                     providers={n: {"vendor": v, "endpoint": e} for n, (v, e) in endpoints(providers).items()})
+    plan = select(plan, targets=targets, excludes=excludes)
+    from dataclasses import replace
+
+    plan = replace(plan, manifest_paths=tuple(str(p) for p in session.paths), sandbox=session.emulator is not None)
+    check_guards(plan, set(plan.protected))
+    return Planned(plan, state, desired, loaded)
+
+
+def run_apply(session: Session, backend, plan, state, *, parallelism: int,
+              on_outcome: Callable | None = None, stop: threading.Event | None = None):
+    """Apply ``plan`` on top of ``state``; provider endpoints are recorded with the first write."""
+    from livesnap_reconcile.apply.applier import Applier
+
+    if not plan.changes:
+        from livesnap_reconcile.apply.applier import Report
+
+        return Report(state=state)
+    for name, info in sorted(plan.providers.items()):
+        state = state.with_provider(name, info["vendor"], info["endpoint"])
+    if not session.providers:
+        raise LivesnapError("internal: providers were not built before apply")
+    applier = Applier(backend=backend, state=state, providers=session.providers, now=session.now,
+                      parallelism=parallelism, on_outcome=on_outcome, stop=stop)
+    return applier.apply(plan)
