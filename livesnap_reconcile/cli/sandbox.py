@@ -1,0 +1,133 @@
+"""`livesnap sandbox serve` and `livesnap sandbox clock`: run and steer the local vendor emulator.
+
+A thin shell over `livesnap_reconcile.emulator`: it parses flags, starts the loopback server, prints
+where it listens and the sandbox keys as ready-to-paste `export` lines, and stops cleanly on
+SIGINT/SIGTERM. It imports click and the emulator only.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from livesnap_reconcile.emulator import SANDBOX_KEYS, Clock, Emulator, Faults, StoreError, serve
+
+DEFAULT_DATA = Path(".livesnap/sandbox")
+_DURATION = re.compile(r"^(-)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+
+
+def export_lines() -> list[str]:
+    alibaba_id, alibaba_secret = SANDBOX_KEYS["alibaba"]
+    tencent_id, tencent_key = SANDBOX_KEYS["tencent"]
+    return [f"export TENCENTCLOUD_SECRET_ID={tencent_id}", f"export TENCENTCLOUD_SECRET_KEY={tencent_key}",
+            f"export ALIBABA_CLOUD_ACCESS_KEY_ID={alibaba_id}",
+            f"export ALIBABA_CLOUD_ACCESS_KEY_SECRET={alibaba_secret}"]
+
+
+def parse_duration(text: str) -> float:
+    """`2h`, `90m`, `1d2h`, `-30m`, `45s` or plain seconds -> seconds."""
+    text = text.strip().lower()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    m = _DURATION.match(text)
+    if not m or not any(m.groups()[1:]):
+        raise click.BadParameter(f"{text!r} is not a duration like 2h, 90m, 1d2h or -30m")
+    sign = -1 if m.group(1) else 1
+    days, hours, minutes, seconds = (int(g or 0) for g in m.groups()[1:])
+    return sign * float(days * 86400 + hours * 3600 + minutes * 60 + seconds)
+
+
+def parse_instant(text: str) -> float:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 time like 2026-11-25T09:00:00+08:00") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{text!r} has no UTC offset; add one, e.g. Z or +08:00")
+    return moment.timestamp()
+
+
+def _rate(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not 0.0 <= value <= 1.0:
+        raise click.BadParameter("must be between 0 and 1")
+    return value
+
+
+@click.group()
+def sandbox() -> None:
+    """Run and control the local vendor emulator (Alibaba ICE and Tencent Live)."""
+
+
+@sandbox.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=0, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+              show_default=True, help="Directory holding the sandbox's remote state.")
+@click.option("--memory", is_flag=True, help="Keep remote state in memory only (ignores --data).")
+@click.option("--latency-ms", default=0.0, type=click.FloatRange(min=0), help="Latency added to every request.")
+@click.option("--fail-rate", default=0.0, type=float, callback=_rate, help="Share of requests failing with 5xx/InternalError.")
+@click.option("--drop-rate", default=0.0, type=float, callback=_rate,
+              help="Share of committed writes whose answer is lost (connection closed).")
+@click.option("--rps", default=None, type=click.FloatRange(min=0),
+              help="Requests per second per action, replacing the vendors' documented limits (0 = none).")
+@click.option("--seed", default=0, type=int, show_default=True, help="Seed for the fault dice (runs replay).")
+def serve_cmd(host: str, port: int, data_dir: Path, memory: bool, latency_ms: float, fail_rate: float,
+              drop_rate: float, rps: float | None, seed: int) -> None:
+    """Serve both vendors' snapshot APIs over HTTP until Ctrl-C or SIGTERM."""
+    faults = Faults(latency_ms=latency_ms, fail_rate=fail_rate, drop_rate=drop_rate, rps=rps)
+    try:
+        emulator = Emulator(data_dir=None if memory else data_dir, faults=faults, seed=seed)
+        server = serve(emulator, host=host, port=port)
+    except (OSError, StoreError, ValueError) as exc:
+        raise click.ClickException(f"cannot start the sandbox: {exc}") from None
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    where = "in memory" if memory else str(data_dir)
+    lines = [f"livesnap sandbox listening on {server.url} (state: {where}, seed {seed})",
+             f"# point a provider at it with  endpoint: {server.url}", *export_lines()]
+    click.echo("\n".join(lines))
+    click.get_text_stream("stdout").flush()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.shutdown()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("livesnap sandbox stopped.")
+
+
+serve_cmd.name = "serve"
+
+
+@sandbox.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+              show_default=True, help="Sandbox directory whose clock to show or move.")
+@click.option("--set", "set_to", default=None, help="Freeze business time at this ISO 8601 instant.")
+@click.option("--advance", default=None, help="Move business time by a duration (2h, 90m, -30m).")
+@click.option("--reset", is_flag=True, help="Go back to real time.")
+def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool) -> None:
+    """Show (or set, advance, reset) the sandbox's business time."""
+    if sum(x is not None and x is not False for x in (set_to, advance, reset or None)) > 1:
+        raise click.UsageError("use at most one of --set, --advance and --reset")
+    try:
+        sandbox_clock = Clock(path=data_dir / "clock.json")
+        if set_to is not None:
+            sandbox_clock.set(parse_instant(set_to))
+        elif advance is not None:
+            sandbox_clock.advance(parse_duration(advance))
+        elif reset:
+            sandbox_clock.reset()
+        now = sandbox_clock.now()
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    mode = "frozen" if sandbox_clock.frozen else "running"
+    stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    click.echo(f"{stamp} ({int(now)}, {mode})")
