@@ -27,6 +27,7 @@ from pathlib import Path
 from livesnap_reconcile.errors import StateCorrupt, StateError, StateStale
 from livesnap_reconcile.state.atomic import atomic_write
 from livesnap_reconcile.state.backend import LockInfo
+from livesnap_reconcile.state.encoding import StateEncoder
 from livesnap_reconcile.state.lockfile import FileLock
 from livesnap_reconcile.state.model import FORMAT_VERSION, State
 
@@ -38,15 +39,6 @@ def default_who() -> str:
     except (KeyError, OSError):
         user = f"uid{os.getuid()}"
     return f"{user}@{socket.gethostname()}"
-
-
-def encode_state(state: State) -> bytes:
-    """The on-disk bytes: sorted keys, indent 2, trailing newline, strict JSON (no NaN)."""
-    try:
-        text = json.dumps(state.to_dict(), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise StateError(f"cannot serialise state: {exc}") from exc
-    return (text + "\n").encode("utf-8")
 
 
 class LocalBackend:
@@ -66,8 +58,12 @@ class LocalBackend:
         self._clock = clock
         self._who = who or default_who()
         self._lock = FileLock(self.lock_path, clock=clock, sleep=sleep)
+        self._encoder = StateEncoder()
         # Set when a read found a file we must not trust; every write refuses until a clean read.
         self._refusal: StateCorrupt | None = None
+        # The bytes last read or written and their (lineage, serial): an apply commits after
+        # every change, and re-parsing an unchanged large file each time would be quadratic.
+        self._known: tuple[bytes, str, int] | None = None
 
     def describe(self) -> str:
         return f"local state file {self.path}"
@@ -85,6 +81,7 @@ class LocalBackend:
             self._refusal = exc
             raise
         self._refusal = None
+        self._known = (raw, state.lineage, state.serial)
         return state
 
     def write(self, state: State) -> State:
@@ -93,7 +90,7 @@ class LocalBackend:
         if self._refusal is not None:
             raise StateCorrupt(f"{self._refusal} (not overwriting it)")
         written = replace(state, serial=state.serial + 1, format_version=FORMAT_VERSION)
-        data = encode_state(written)  # before touching the disk: a bad attribute changes nothing
+        data = self._encoder.encode(written)  # before touching the disk: a bad attribute changes nothing
         current = self._read_raw()
         if current is None:
             self._check_absent_ok(state)
@@ -108,6 +105,7 @@ class LocalBackend:
             raise StateError(
                 f"cannot write state file {self.path}: {exc.strerror or exc}; the previous state is unchanged"
             ) from exc
+        self._known = (data, written.lineage, written.serial)
         return written
 
     def _check_absent_ok(self, state: State) -> None:
@@ -118,26 +116,33 @@ class LocalBackend:
             )
 
     def _check_successor(self, state: State, current: bytes) -> None:
+        lineage, serial = self._identify(current)
+        if state.serial == 0 and lineage != state.lineage:
+            raise StateStale(
+                f"state file {self.path} was created by another run (serial {serial}) after this one "
+                "found none; refusing to overwrite it: run again"
+            )
+        if lineage != state.lineage:
+            raise StateCorrupt(
+                f"state file {self.path} belongs to another state (lineage {lineage}, this run has "
+                f"{state.lineage}); refusing to overwrite it"
+            )
+        if serial != state.serial:
+            raise StateStale(
+                f"state file {self.path} was written by another process (serial {serial}, this run "
+                f"read {state.serial}); refusing to overwrite it: run again"
+            )
+
+    def _identify(self, current: bytes) -> tuple[str, int]:
+        """(lineage, serial) of the bytes on disk, fully validated unless we know these bytes."""
+        if self._known is not None and self._known[0] == current:
+            return self._known[1], self._known[2]
         try:
             on_disk = self._parse(current)
         except StateCorrupt as exc:
             self._refusal = exc
             raise StateCorrupt(f"{exc} (not overwriting it)") from exc
-        if state.serial == 0 and on_disk.lineage != state.lineage:
-            raise StateStale(
-                f"state file {self.path} was created by another run (serial {on_disk.serial}) after this one "
-                "found none; refusing to overwrite it: run again"
-            )
-        if on_disk.lineage != state.lineage:
-            raise StateCorrupt(
-                f"state file {self.path} belongs to another state (lineage {on_disk.lineage}, this run has "
-                f"{state.lineage}); refusing to overwrite it"
-            )
-        if on_disk.serial != state.serial:
-            raise StateStale(
-                f"state file {self.path} was written by another process (serial {on_disk.serial}, this run "
-                f"read {state.serial}); refusing to overwrite it: run again"
-            )
+        return on_disk.lineage, on_disk.serial
 
     def _read_raw(self) -> bytes | None:
         try:

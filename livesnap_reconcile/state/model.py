@@ -170,11 +170,17 @@ class State:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            **self.to_dict_header(),
+            "resources": {a: self.resources[a].to_dict() for a in sorted(self.resources)},
+        }
+
+    def to_dict_header(self) -> dict[str, Any]:
+        """Everything but ``resources`` (the encoder serialises entries separately)."""
+        return {
             "format_version": self.format_version,
             "lineage": self.lineage,
             "serial": self.serial,
             "providers": _plain(self.providers),
-            "resources": {a: self.resources[a].to_dict() for a in sorted(self.resources)},
         }
 
     @classmethod

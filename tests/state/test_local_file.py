@@ -220,3 +220,18 @@ def test_an_unreadable_path_is_a_clear_error(tmp_path):
     path.mkdir()
     with pytest.raises(StateError, match="cannot read state file"):
         LocalBackend(path).read()
+
+
+def test_commits_in_a_row_do_not_reparse_the_file_they_just_wrote(path, monkeypatch):
+    backend = LocalBackend(path)
+    state = backend.write(sample_state())
+    parsed = []
+    real = State.from_dict
+    monkeypatch.setattr(State, "from_dict", staticmethod(lambda d: parsed.append(1) or real(d)))
+    for i in range(3):
+        state = backend.write(state.with_entry(entry(f"template.t{i}")))
+    assert parsed == [] and state.serial == 4
+    path.write_bytes(path.read_bytes().replace(b'"serial": 4', b'"serial": 5'))  # another writer
+    with pytest.raises(StateStale, match="serial 5"):
+        backend.write(state)
+    assert parsed == [1]
