@@ -117,16 +117,20 @@ def drift_item_lines(item: Drift, *, color: bool = False) -> list[str]:
 def _legend(plan: Plan, *, color: bool) -> str:
     used = {c.action for c in plan.changes}
     lines = ["Actions are shown with these symbols:"]
+    if Action.CREATE in used:
+        lines.append(_legend_line(Action.CREATE, color=color))
     tilde = [_TILDE_WORDS[a] for a in _TILDE if a in used]
-    order = [Action.CREATE, "~", Action.REPLACE, Action.DELETE, Action.ADOPT, Action.FORGET]
-    for entry in order:
-        if entry == "~":
-            if tilde:
-                lines.append(f"  {paint_symbol('~', color=color)} {', '.join(tilde)}")
-        elif entry in used:
-            symbol = entry.symbol
-            lines.append(f"{' ' * (3 - len(symbol))}{paint_symbol(symbol, color=color)} {_LEGEND[entry]}")
+    if tilde:
+        lines.append(f"  {paint_symbol('~', color=color)} {', '.join(tilde)}")
+    for action in (Action.REPLACE, Action.DELETE, Action.ADOPT, Action.FORGET):
+        if action in used:
+            lines.append(_legend_line(action, color=color))
     return "\n".join(lines)
+
+
+def _legend_line(action: Action, *, color: bool) -> str:
+    symbol = action.symbol
+    return f"{' ' * (3 - len(symbol))}{paint_symbol(symbol, color=color)} {_LEGEND[action]}"
 
 
 def _closing(plan: Plan, *, color: bool, now: int | None) -> list[str]:

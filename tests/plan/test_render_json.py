@@ -11,7 +11,12 @@ import jsonschema
 import pytest
 
 from livesnap_reconcile.plan.model import Action, Plan
-from livesnap_reconcile.plan.render_json import plan_document, plan_schema, render_json, validate_plan_document
+from livesnap_reconcile.plan.render_json import (
+    plan_document,
+    plan_schema,
+    render_json,
+    validate_plan_document,
+)
 from tests.plan.factories import (
     T0,
     change,
