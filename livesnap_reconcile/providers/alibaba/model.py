@@ -60,7 +60,7 @@ def template_object(data: Mapping[str, Any], *, provider: str) -> RemoteObject:
             "overwrite_format": _opt(data.get("OverwriteFormat")),
             "sequence_format": _opt(data.get("SequenceFormat")),
         },
-        extra={"type": str(data.get("Type") or "")},
+        extra={"type": str(data["Type"])} if data.get("Type") else {},
     )
 
 

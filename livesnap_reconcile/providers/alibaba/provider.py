@@ -144,7 +144,7 @@ class AlibabaProvider:
                     return self.get("template", str(item["TemplateId"]))
             return None
         if kind == "job":
-            matches = [i for i in self._list_jobs(name, start=now - LIST_SPAN, end=now + 3600) if i.get("JobName") == name]
+            matches = [i for i in self._list_jobs(name, start=now + 3600 - LIST_SPAN, end=now + 3600) if i.get("JobName") == name]
             # Prefer a running job, then the newest: the one our lost create most likely made.
             matches.sort(key=lambda i: (i.get("Status") == "started", str(i.get("CreateTime") or "")), reverse=True)
             return self.get("job", str(matches[0]["JobId"])) if matches else None
