@@ -56,7 +56,10 @@ class FileLock:
     def acquire(self, info: LockInfo, *, timeout: float) -> None:
         if self._fd is not None:
             raise StateError(f"this process already holds the state lock {self.held.id if self.held else ''}")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._fail(exc)
         deadline = self._clock() + max(timeout, 0.0)
         delay = _FIRST_DELAY
         while True:
@@ -107,6 +110,11 @@ class FileLock:
         recorded = read_info(self.path)
         if recorded is None:
             raise StateError(f"state is not locked ({self.path} holds no lock info); nothing to unlock")
+        if recorded.id != lock_id and self.holder() is None:
+            raise StateError(
+                f"state is not locked (lock {recorded.id} was left by {recorded.describe()}, which has "
+                "exited); nothing to unlock"
+            )
         if recorded.id != lock_id:
             raise StateError(
                 f"lock id {lock_id} does not match the current lock {recorded.id} held by "

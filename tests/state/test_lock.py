@@ -136,6 +136,20 @@ def test_force_unlock_needs_the_recorded_id(path):
 def test_force_unlock_of_an_unlocked_state_says_so(path):
     with pytest.raises(StateError, match="not locked"):
         LocalBackend(path).force_unlock("abc")
+    path.parent.mkdir(parents=True)
+    stale = LockInfo.make(who="ghost@gone", pid=999_999, operation="apply", created="2026-01-01T00:00:00Z")
+    (path.parent / "state.json.lock").write_text(json.dumps(stale.to_dict()))
+    with pytest.raises(StateError, match="not locked .*ghost@gone .*exited"):
+        LocalBackend(path).force_unlock("abc")
+    LocalBackend(path).force_unlock(stale.id)  # the matching id clears the leftover info
+    assert not (path.parent / "state.json.lock").exists()
+
+
+def test_an_unwritable_state_directory_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StateError, match="cannot lock"):
+        LocalBackend(blocker / ".livesnap" / "state.json").lock(operation="plan", timeout=0)
 
 
 def test_locked_releases_when_the_block_raises(path):
