@@ -206,3 +206,15 @@ def test_attribute_order_does_not_change_the_output():
     a = render_text(plan(create_task(after=attrs)))
     b = render_text(plan(create_task(after=shuffled)))
     assert a == b
+
+
+def test_times_already_passed_read_as_ago():
+    text = render_text(plan(next_change_at=T0), now=T0 + 2 * 86400 + 3 * HOUR + 7)
+    assert "at 2026-11-25T11:00:00Z (2d 3h ago)" in text
+
+
+def test_unexpected_objects_are_named_in_the_drift_section():
+    d = drift("job:j-9", "unexpected", remote_id="j-9", detail="job ls/demo/x carries our namespace")
+    text = render_text(plan(drift=(d,)))
+    assert "  # job:j-9 exists remotely but is not in state (id j-9)" in text
+    assert text.rstrip("\n").endswith("No changes. Remote snapshot jobs match the manifest.")
