@@ -70,7 +70,7 @@ class Schedule:
     def occurrences_between(self, lo: int, hi: int) -> list[tuple[int, int]]:
         """Occurrences whose start lies in [lo, hi]."""
         found = []
-        # A day earlier, because a local day can start before `lo` in UTC terms.
+        # A day of slack: a start shifted forward by a DST gap could cross into the next local day.
         for begin, end in self.iter_occurrences(self.local_date(lo) - timedelta(days=1)):
             if begin > hi:
                 break
