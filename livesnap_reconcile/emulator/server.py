@@ -7,6 +7,7 @@ HTTP/1.1 keep-alive. A commit-then-drop fault closes the connection without any 
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,6 +18,11 @@ import httpx
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in two writes; without NODELAY the client's delayed ACK adds ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -68,7 +74,8 @@ class SandboxServer:
         self.host, self.port = self._server.server_address[0], int(self._server.server_address[1])
         self.url = f"http://{self.host}:{self.port}"
         self.endpoint = f"{self.host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="livesnap-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="livesnap-sandbox", daemon=True)
         self._thread.start()
 
     def shutdown(self) -> None:
