@@ -35,7 +35,8 @@ class Sandbox:
         else:
             kw.setdefault("endpoint", SANDBOX_ENDPOINT)
             kw.setdefault("transport", self.emu.transport())
-        return make_provider(config, credentials=(key_id, secret, None), clock=self.clock.now, sleep=self.sleep, **kw)
+        kw.setdefault("credentials", (key_id, secret, None))
+        return make_provider(config, clock=self.clock.now, sleep=self.sleep, **kw)
 
     def close(self) -> None:
         if self.server is not None:
