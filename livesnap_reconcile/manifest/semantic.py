@@ -139,7 +139,7 @@ def _template(template: Mapping[str, Any], path: ManifestPath, vendors: Mapping[
 
 def _alibaba_formats(template: Mapping[str, Any], path: ManifestPath) -> Iterator[Problem]:
     if "sequence_format" not in template and "overwrite_format" not in template:
-        yield _err(path, "Alibaba templates need sequence_format, overwrite_format or both", on_key=True)
+        yield _err(path, "Alibaba templates need 'sequence_format', 'overwrite_format' or both", on_key=True)
     for key, allowed in (("overwrite_format", ("JobId",)), ("sequence_format", SEQUENCE_PLACEHOLDERS)):
         text = template.get(key)
         if isinstance(text, str):
@@ -193,8 +193,9 @@ def _stream(stream: Mapping[str, Any], path: ManifestPath, *, vendors: Mapping[s
         return
     provider = stream["provider"]
     yield from _only_keys(stream, path, vendor, STREAM_ONLY, "streams", provider)
-    yield from _required(stream, path, STREAM_ONLY[vendor], f"{VENDOR_WORD[vendor]} streams need "
-                         + " and ".join(STREAM_ONLY[vendor]))
+    keys = STREAM_ONLY[vendor]
+    yield from _required(stream, path, keys, f"{VENDOR_WORD[vendor]} streams need "
+                         f"{', '.join(keys[:-1])} and {keys[-1]}")
     snapshots = stream.get("snapshots")
     if not isinstance(snapshots, Mapping):
         return
@@ -232,7 +233,7 @@ def _timing(snap: Mapping[str, Any], path: ManifestPath, *, vendor: str, now: da
     if has_window and has_schedule:
         yield _err((*path, "schedule"), "use either window or schedule, not both", on_key=True)
     elif vendor == "tencent" and not (has_window or has_schedule):
-        yield _err(path, "Tencent snapshots need a window or a schedule (tasks are time-bounded)", on_key=True)
+        yield _err(path, "Tencent snapshots need 'window' or 'schedule' (tasks are time-bounded)", on_key=True)
     for where, message, severity in (*timespec.check_window(snap.get("window"), (*path, "window"), now=now),
                                      *timespec.check_schedule(snap.get("schedule"), (*path, "schedule"), now=now)):
         yield where, message, severity, False

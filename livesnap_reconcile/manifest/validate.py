@@ -10,6 +10,7 @@ It reads no clock (``now`` is a parameter) and never expands the manifest.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +42,7 @@ def validate(loaded: LoadedManifest, *, now: datetime | None = None) -> list[Dia
     for path, message, severity, on_key in semantic.check(loaded.data, now=now):
         if format_path(path) not in reported:
             found.append(_at(loaded, path, message, on_key=on_key, severity=severity))
-    return sort_diagnostics(found)
+    return sort_diagnostics(d for d in found if not _explained_by_typo(d, found))
 
 
 def load_and_validate(paths: Sequence[str | Path], *, now: datetime | None = None) -> LoadedManifest:
@@ -53,6 +54,21 @@ def load_and_validate(paths: Sequence[str | Path], *, now: datetime | None = Non
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ManifestError(f"invalid manifest: {errors[0]}{more}", diagnostics=errors)
     return dataclasses.replace(loaded, warnings=tuple(d for d in diagnostics if not d.is_error))
+
+
+def _explained_by_typo(diagnostic: Diagnostic, found: list[Diagnostic]) -> bool:
+    """A missing key that is reported as misspelt in the same mapping ("did you mean 'interval'?")."""
+    message = diagnostic.message
+    if not (message.startswith("missing required key ") or " need " in message):
+        return False
+    wanted = set(re.findall(r"'([a-z_]+)'", message))
+    prefix = diagnostic.path + "." if diagnostic.path else ""
+    for other in found:
+        hint = re.search(r"did you mean '([a-z_]+)'\?$", other.message)
+        if hint and hint.group(1) in wanted and other.path.startswith(prefix) \
+                and other.path.count(".") == prefix.count("."):
+            return True
+    return False
 
 
 def _at(loaded: LoadedManifest, path: tuple, message: str, *, on_key: bool = False,

@@ -208,14 +208,14 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: ManifestPath, depth: int) -> dict:
         result: dict[str, object] = {}
-        explicit_lines: dict[str, int] = {}
+        explicit_at: dict[str, str] = {}
         for key_node, value_node, explicit in _pairs(node, path, explicit=True):
             key = _key(key_node, path)
-            if explicit and key in explicit_lines:
-                raise _Refused(*_pos(key_node), f"duplicate key {key!r} (first defined on line "
-                               f"{explicit_lines[key]})", (*path, key))
+            if explicit and key in explicit_at:
+                raise _Refused(*_pos(key_node), f"duplicate key {key!r} (first defined at line "
+                               f"{explicit_at[key]})", (*path, key))
             if explicit:
-                explicit_lines[key] = key_node.start_mark.line + 1
+                explicit_at[key] = "{}, column {}".format(*_pos(key_node))
             if key in result:
                 continue  # a merged (<<) value never overrides an explicit or earlier one
             self.parsed.key_marks[(*path, key)] = self.mark(key_node)
