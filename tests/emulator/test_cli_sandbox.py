@@ -1,0 +1,54 @@
+"""`livesnap sandbox clock` and `livesnap sandbox serve` (a real subprocess, stopped by SIGTERM)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import httpx
+from click.testing import CliRunner
+
+from livesnap_reconcile.cli.main import cli
+from livesnap_reconcile.emulator import SANDBOX_KEYS, Emulator
+from tests.emulator.helpers import Caller
+
+
+def test_clock_set_advance_and_show(tmp_path):
+    runner = CliRunner()
+    data = str(tmp_path)
+    out = runner.invoke(cli, ["sandbox", "clock", "--data", data, "--set", "2026-11-25T09:00:00+08:00"])
+    assert out.exit_code == 0 and out.output.startswith("2026-11-25T01:00:00Z")
+    out = runner.invoke(cli, ["sandbox", "clock", "--data", data, "--advance", "1h30m"])
+    assert out.output.startswith("2026-11-25T02:30:00Z") and "frozen" in out.output
+    assert Emulator(data_dir=tmp_path).clock.now() == 1_795_573_800
+
+
+def test_clock_bad_input_is_one_clear_error(tmp_path):
+    runner = CliRunner()
+    naive = runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00"])
+    assert naive.exit_code != 0 and "no UTC offset" in naive.output
+    bad = runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--advance", "soon"])
+    assert bad.exit_code != 0 and "not a duration" in bad.output and "Traceback" not in bad.output
+
+
+def test_serve_prints_endpoint_and_exports_then_stops_on_sigterm(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # prove the explicit flush
+    proc = subprocess.Popen([sys.executable, "-c", "from livesnap_reconcile.cli.main import main; main()",
+                             "sandbox", "serve", "--port", "0", "--data", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = proc.stdout.readline()  # flushed at once although stdout is a pipe
+        url = first.split(" on ", 1)[1].split()[0]
+        lines = [proc.stdout.readline().strip() for _ in range(5)]
+        assert f"export TENCENTCLOUD_SECRET_ID={SANDBOX_KEYS['tencent'][0]}" in lines
+        assert f"export ALIBABA_CLOUD_ACCESS_KEY_SECRET={SANDBOX_KEYS['alibaba'][1]}" in lines
+        request = Caller(Emulator()).ice_request("ListLiveSnapshotTemplates", method="GET")
+        resp = httpx.get(url + "/", headers=dict(request.headers))
+        assert resp.status_code == 200 and resp.json()["TotalCount"] == 1
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
