@@ -76,7 +76,11 @@ def _job(
 
 def _desired_status(snap: Mapping[str, Any], *, now: int, path: str) -> tuple[str, int | None]:
     """(status at now, next instant > now at which it flips, or None)."""
-    if snap.get("status", "started") == "paused":
+    status = snap.get("status", "started")
+    if status not in ("started", "paused"):
+        with at(path):
+            raise ValueError(f"status must be started or paused, not {status!r}")
+    if status == "paused":
         return "paused", None
     window, schedule = snap.get("window"), snap.get("schedule")
     if window is None and schedule is None:

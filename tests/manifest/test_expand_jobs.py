@@ -141,3 +141,8 @@ def test_protect_comes_from_snapshot_or_stream():
 def test_malformed_schedule_is_a_manifest_error_with_its_path():
     with pytest.raises(ManifestError, match=r"streams\.main\.snapshots\.a\.schedule: unknown timezone"):
         _jobs({"a": {"template": "every-10s", "schedule": {"start": "08:00", "duration": "1h", "timezone": "Mars/Base"}}})
+
+
+def test_unknown_status_is_refused():
+    with pytest.raises(ManifestError, match=r"snapshots\.a: status must be started or paused"):
+        _jobs({"a": {"template": "every-10s", "status": "stopped"}})
