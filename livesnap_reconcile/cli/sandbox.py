@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -93,7 +94,7 @@ def serve_cmd(host: str, port: int, data_dir: Path, memory: bool, latency_ms: fl
     lines = [f"livesnap sandbox listening on {server.url} (state: {where}, seed {seed})",
              f"# point a provider at it with  endpoint: {server.url}", *export_lines()]
     click.echo("\n".join(lines))
-    click.get_text_stream("stdout").flush()
+    sys.stdout.flush()  # show at once even when piped or logged
     try:
         while not stop.wait(0.5):
             pass

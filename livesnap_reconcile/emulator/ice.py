@@ -212,7 +212,7 @@ def _check_format(name: str, value: str | None, *, allowed: set[str], needs: set
 
 
 def _template_fields(p: dict[str, str], current: dict[str, Any] | None = None) -> dict[str, Any]:
-    fields = {"TemplateName": _str(p, "TemplateName", required=True, max_len=128),
+    fields: dict[str, Any] = {"TemplateName": _str(p, "TemplateName", required=True, max_len=128),
               "TimeInterval": _int(p, "TimeInterval", lo=5, hi=3600, required=True)}
     for key in ("OverwriteFormat", "SequenceFormat"):
         value = _str(p, key)

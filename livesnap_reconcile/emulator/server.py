@@ -27,7 +27,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length > 0 else b""
-        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        host = self.headers.get("Host") or self.server.endpoint
         request = httpx.Request(self.command, f"http://{host}{self.path}",
                                 headers=[(k, v) for k, v in self.headers.items()], content=body)
         try:
@@ -64,6 +64,8 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], emulator: Any) -> None:
         self.emulator = emulator
         super().__init__(address, _Handler)
+        host = self.server_address[0]
+        self.endpoint = f"{host.decode() if isinstance(host, bytes) else host}:{self.server_address[1]}"
 
 
 class SandboxServer:
@@ -71,9 +73,9 @@ class SandboxServer:
 
     def __init__(self, emulator: Any, *, host: str, port: int) -> None:
         self._server = _Server((host, port), emulator)
-        self.host, self.port = self._server.server_address[0], int(self._server.server_address[1])
-        self.url = f"http://{self.host}:{self.port}"
-        self.endpoint = f"{self.host}:{self.port}"
+        self.endpoint = self._server.endpoint
+        self.host, self.port = self.endpoint.rsplit(":", 1)[0], int(self._server.server_address[1])
+        self.url = f"http://{self.endpoint}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="livesnap-sandbox", daemon=True)
         self._thread.start()

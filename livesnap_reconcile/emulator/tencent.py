@@ -104,15 +104,15 @@ def create_task(p: dict[str, Any], txn: Txn, *, now: float, seed: int) -> dict[s
         raise ApiError("InvalidParameterValue", "StreamType must be 0 or 1.")
     start, end = p.get("StartTime", int(now)), p["EndTime"]
     _check_times(start, end, now)
-    key = (p["DomainName"], p["AppName"], p["StreamName"])
+    stream = (p["DomainName"], p["AppName"], p["StreamName"])
     same = [t for t in txn.data["tencent"]["tasks"].values()
-            if (t["DomainName"], t["AppName"], t["StreamName"]) == key and state(t, now) in ("pending", "running")]
+            if (t["DomainName"], t["AppName"], t["StreamName"]) == stream and state(t, now) in ("pending", "running")]
     if _max_overlap(same, start, end) + 1 > MAX_RUNNING:
         raise ApiError("LimitExceeded.MaximumRunningTask",
                        f"at most {MAX_RUNNING} screenshot tasks may run at once on one stream.")
     task_id = tencent_task_id(txn.data, seed=seed)
     txn.data["tencent"]["tasks"][task_id] = {
-        "TaskId": task_id, "DomainName": key[0], "AppName": key[1], "StreamName": key[2],
+        "TaskId": task_id, "DomainName": stream[0], "AppName": stream[1], "StreamName": stream[2],
         "StartTime": start, "EndTime": end, "TemplateId": p["TemplateId"], "Stopped": 0,
         "StreamType": p.get("StreamType", 0), "Extension": p.get("Extension", ""), "_seq": txn.data["seq"]}
     txn.wrote = True
