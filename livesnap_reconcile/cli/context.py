@@ -79,7 +79,7 @@ def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> 
             key_id, secret = SANDBOX_KEYS[config.vendor]
             out[name] = make_provider(config, transport=session.emulator.transport(),
                                       credentials=(key_id, secret, None), endpoint=SANDBOX_ENDPOINT,
-                                      clock=session.emulator.clock.now)
+                                      now=session.emulator.clock.now)
         else:
             out[name] = make_provider(config)
     session.providers = out

@@ -71,6 +71,7 @@ class LazyGroup(click.Group):
                 raise
             return None
         command: click.Command = getattr(module, attr)
+        _accept_global_options(command)
         return command
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
@@ -87,6 +88,43 @@ class LazyGroup(click.Group):
         rows = [(name, HELP.get(name, "")) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def _set_global(name: str, convert=lambda v: v):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value not in (None, False) and isinstance(ctx.obj, GlobalOptions):
+            setattr(ctx.obj, name, convert(value))
+        return value
+
+    return callback
+
+
+def _global_params() -> list[click.Parameter]:
+    """The group's options, also accepted after the sub-command (`livesnap apply --sandbox ...`)."""
+    return [
+        click.Option(["--state", "_g_state"], type=click.Path(path_type=Path), default=None, expose_value=False,
+                     callback=_set_global("state"), help="State file (same as before the command)."),
+        click.Option(["--sandbox", "_g_sandbox"], is_flag=True, default=False, expose_value=False,
+                     callback=_set_global("sandbox"), help="Use the embedded emulator."),
+        click.Option(["--lock-timeout", "_g_lock_timeout"], default=None, expose_value=False,
+                     callback=_set_global("lock_timeout", lambda v: parse_duration(v)),
+                     help="How long to wait for the state lock."),
+        click.Option(["--no-color", "_g_no_color"], is_flag=True, default=False, expose_value=False,
+                     callback=_set_global("color", lambda v: False), help="No colour."),
+        click.Option(["-v", "--verbose", "_g_verbose"], is_flag=True, default=False, expose_value=False,
+                     callback=_set_global("verbose"), help="Show tracebacks."),
+    ]
+
+
+def _accept_global_options(command: click.Command) -> None:
+    if getattr(command, "_livesnap_globals", False):
+        return
+    command._livesnap_globals = True  # type: ignore[attr-defined]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _accept_global_options(sub)
+    taken = {opt for p in command.params for opt in getattr(p, "opts", [])}
+    command.params.extend(p for p in _global_params() if not taken & set(p.opts))
 
 
 def parse_duration(text: str) -> float:

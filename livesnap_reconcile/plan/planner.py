@@ -105,10 +105,16 @@ class _Context:
         self.refreshed = remote is not None
         self.now = now
         self.remote_by_id = {(r.provider, r.kind, r.remote_id): r for r in (remote or ())}
-        claimed = {(e.provider, e.kind, e.remote_id) for e in recorded.values()}
+        # Two providers of one vendor may see the same account (Tencent templates are global; the
+        # sandbox is one account), so "is it ours" is decided per vendor, not per provider.
+        self.vendor_of = {name: cfg.vendor for name, cfg in desired.providers.items()}
+        claimed = {self._owner_key(e.provider, e.kind, e.remote_id) for e in recorded.values()}
         self.unclaimed: dict[tuple[Any, ...], list[RemoteObject]] = defaultdict(list)
-        for key, obj in self.remote_by_id.items():
-            if key not in claimed:
+        seen: set[tuple[str, str, str]] = set()
+        for obj in self.remote_by_id.values():
+            key = self._owner_key(obj.provider, obj.kind, obj.remote_id)
+            if key not in claimed and key not in seen:
+                seen.add(key)
                 self.unclaimed[(obj.provider, obj.kind, *compare.identity(obj.kind, obj.attributes))].append(obj)
         self.adopted: set[tuple[str, str, str]] = set()
         # Templates whose id is not known before apply: created (or re-created) in this plan.
@@ -116,6 +122,9 @@ class _Context:
             a for a, r in self.desired.items()
             if r.kind == "template" and not self._template_usable(a)
         }
+
+    def _owner_key(self, provider: str, kind: str, remote_id: str) -> tuple[str, str, str]:
+        return (self.vendor_of.get(provider, provider), kind, remote_id)
 
     def _template_usable(self, address: str) -> bool:
         entry = self.recorded.get(address)
@@ -150,7 +159,7 @@ class _Context:
         after = self.resolve(d.attributes)
         match = self._find_unclaimed(d, after)
         if match is not None:
-            self.adopted.add((match.provider, match.kind, match.remote_id))
+            self.adopted.add(self._owner_key(match.provider, match.kind, match.remote_id))
             return Change(d.address, Action.ADOPT, d.kind, d.provider,
                           f"{d.kind} {match.remote_id} already exists remotely", before=dict(match.attributes),
                           after=after, remote_id=match.remote_id, depends_on=d.depends_on)
@@ -162,7 +171,7 @@ class _Context:
             return None
         key = (d.provider, d.kind, *compare.identity(d.kind, after))
         for obj in self.unclaimed.get(key, ()):
-            if (obj.provider, obj.kind, obj.remote_id) in self.adopted:
+            if self._owner_key(obj.provider, obj.kind, obj.remote_id) in self.adopted:
                 continue
             if d.kind == "job" and obj.attributes.get("status") == "paused" and after.get("status") != "paused":
                 continue  # a paused job of the same name may be a stopped predecessor: never revive it
@@ -233,7 +242,7 @@ class _Context:
         out = []
         for objs in self.unclaimed.values():
             for obj in objs:
-                key = (obj.provider, obj.kind, obj.remote_id)
+                key = self._owner_key(obj.provider, obj.kind, obj.remote_id)
                 if key in self.adopted or obj.kind == "task":
                     continue  # tasks carry no name, so they cannot carry our namespace
                 if not str(obj.attributes.get("name", "")).startswith(self.prefixes[obj.kind]):

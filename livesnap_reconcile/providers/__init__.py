@@ -52,8 +52,14 @@ def make_provider(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     rng: random.Random | None = None,
+    now: Callable[[], float] | None = None,
 ) -> Provider:
-    """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid."""
+    """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid.
+
+    ``clock`` is wall time: it stamps signatures and paces requests. ``now`` is business time
+    (a task's "start now", which tasks are running); it defaults to ``clock`` and differs only
+    in the sandbox, whose clock tests freeze and advance.
+    """
     if config.vendor not in DEFAULT_RATES:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
     url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
@@ -62,11 +68,11 @@ def make_provider(
     if config.max_rps:
         rates = {group: float(config.max_rps) for group in rates}
     buckets = Buckets(rates, default_rate=min(rates.values()), clock=clock, sleep=sleep)
+    wiring = dict(url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep, buckets=buckets,
+                  max_attempts=max_attempts, timeout=timeout, rng=rng)
     if config.vendor == "alibaba":
-        return _alibaba(config, creds, url=url, transport=transport, clock=clock, sleep=sleep,
-                        buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
-    return _tencent(config, creds, url=url, transport=transport, clock=clock, sleep=sleep,
-                    buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
+        return _alibaba(config, creds, **wiring)
+    return _tencent(config, creds, **wiring)
 
 
 def _credentials(
@@ -92,7 +98,7 @@ def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, tim
     return httpx.Client(auth=auth, transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
 
 
-def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, sleep, buckets,
+def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, now, sleep, buckets,
              max_attempts: int, timeout: float, rng) -> Provider:
     from livesnap_reconcile.providers.alibaba.auth import Acs3Auth
     from livesnap_reconcile.providers.alibaba.client import IceClient
@@ -100,10 +106,10 @@ def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport,
 
     client = _http_client(Acs3Auth(creds, clock=clock), transport=transport, timeout=timeout)
     caller = Caller(provider=config.name, client=client, buckets=buckets, sleep=sleep, max_attempts=max_attempts, rng=rng)
-    return AlibabaProvider(name=config.name, client=IceClient(caller=caller, endpoint=url, provider=config.name), clock=clock)
+    return AlibabaProvider(name=config.name, client=IceClient(caller=caller, endpoint=url, provider=config.name), clock=now)
 
 
-def _tencent(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, sleep, buckets,
+def _tencent(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, now, sleep, buckets,
              max_attempts: int, timeout: float, rng) -> Provider:
     from livesnap_reconcile.providers.tencent.auth import Tc3Auth
     from livesnap_reconcile.providers.tencent.client import LiveClient
@@ -112,4 +118,4 @@ def _tencent(config: ProviderConfig, creds: Credentials, *, url: str, transport,
     client = _http_client(Tc3Auth(creds, clock=clock), transport=transport, timeout=timeout)
     caller = Caller(provider=config.name, client=client, buckets=buckets, sleep=sleep, max_attempts=max_attempts, rng=rng)
     live = LiveClient(caller=caller, endpoint=url, provider=config.name, region=config.region)
-    return TencentProvider(name=config.name, client=live, clock=clock)
+    return TencentProvider(name=config.name, client=live, clock=now)
