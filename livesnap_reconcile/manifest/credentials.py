@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from livesnap_reconcile.manifest.diagnostics import ManifestPath
 
@@ -21,6 +22,7 @@ _PAIRS = {("access", "key"), ("secret", "key"), ("private", "key"), ("api", "key
 _NAME_MAPS = {("providers",), ("templates",), ("streams",)}
 
 
+@lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
     """``secret``, ``access_key_secret``, ``SecretKey``, ``password``, ``token``... -> True."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()

@@ -39,7 +39,8 @@ SEQUENCE_PLACEHOLDERS = ("JobId", "Date", "UnixTimestamp", "Sequence")
 def check(data: Mapping[str, Any], *, now: datetime | None) -> Iterator[Problem]:
     providers = _section(data, "providers")
     # A provider with a bad vendor is known (no "undefined" message) but has no vendor (None).
-    raw = data.get("providers") if isinstance(data.get("providers"), Mapping) else {}
+    raw = data.get("providers")
+    raw = raw if isinstance(raw, Mapping) else {}
     vendors = {name: (p.get("vendor") if isinstance(p, Mapping) and p.get("vendor") in INTERVALS else None)
                for name, p in raw.items()}
     namespace = data.get("namespace") if isinstance(data.get("namespace"), str) else None
@@ -206,7 +207,7 @@ def _stream(stream: Mapping[str, Any], path: ManifestPath, *, vendors: Mapping[s
             yield from _template_ref(snap, spath, vendor=vendor, provider=provider, templates=templates)
             yield from _timing(snap, spath, vendor=vendor, now=now)
             if vendor == "alibaba" and namespace:
-                yield from _job_name(namespace, path[-1], name, spath)
+                yield from _job_name(namespace, str(path[-1]), name, spath)
     if vendor == "tencent":
         yield from _overlaps(snapshots, path)
 

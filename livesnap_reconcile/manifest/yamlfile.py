@@ -24,6 +24,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # Nodes that aliases may add beyond the document's own nodes; a real manifest needs a handful.
 MAX_ALIAS_EXPANSION = 100_000
 MAX_DEPTH = 64
+_SAFE_NESTING = 1000  # far below the depth at which the C composer would exhaust the stack
+_INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
 
 Mark = tuple[str, int, int]  # (file, line, column), 1-based
 
@@ -120,6 +122,8 @@ def _decode(raw: bytes) -> str:
 
 
 def _compose(text: str) -> Node | None:
+    if _may_be_deep(text):
+        _check_depth(text)
     loader = _Loader(text)
     try:
         return loader.get_single_node()
@@ -136,6 +140,37 @@ def _compose(text: str) -> Node | None:
         raise _Refused(1, 1, f"YAML error: {exc}") from None
     except RecursionError:
         raise _Refused(1, 1, f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)") from None
+    finally:
+        loader.dispose()
+
+
+def _may_be_deep(text: str) -> bool:
+    """Cheap bound: each level of nesting needs a '[', '{', '-', '?' or one more column of indentation.
+
+    The C composer recurses without a guard, so a pathologically deep document must be caught
+    before it runs; ordinary manifests stay far below this bound and skip the extra pass.
+    """
+    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
+    return sum(text.count(c) for c in "[{-?") + indent > _SAFE_NESTING
+
+
+def _check_depth(text: str) -> None:
+    """Walk the event stream (no recursion) and refuse nesting deeper than MAX_DEPTH."""
+    depth = 0
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise _Refused(mark.line + 1, mark.column + 1,
+                                   f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the real parse reports syntax errors with their marks
     finally:
         loader.dispose()
 
@@ -204,6 +239,7 @@ class _Builder:
             if node.tag != _TAG + "seq":
                 raise _Refused(*_pos(node), f"unsupported YAML tag {node.tag!r}", path)
             return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
         return self._scalar(node, path)
 
     def _mapping(self, node: MappingNode, path: ManifestPath, depth: int) -> dict:
@@ -222,7 +258,7 @@ class _Builder:
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
 
-    def _scalar(self, node: Node, path: ManifestPath) -> object:
+    def _scalar(self, node: ScalarNode, path: ManifestPath) -> object:
         tag = node.tag
         if tag in (_TAG + "str", _TAG + "timestamp"):
             return str(node.value)

@@ -101,3 +101,20 @@ def test_arbitrary_text_loads_or_raises_manifest_error(text: str):
             assert exc.diagnostics and all(d.line >= 1 and d.column >= 1 for d in exc.diagnostics)
         else:
             assert isinstance(loaded.data, dict)
+
+
+@pytest.mark.parametrize("text", [
+    "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
+    "a: " + "{b: " * 5_000 + "1" + "}" * 5_000 + "\n",
+    "- " * 30_000 + "x\n",
+    "".join(" " * i + f"k{i}:\n" for i in range(2_000)),
+], ids=["flow-lists", "flow-maps", "block-lists", "block-maps"])
+def test_pathological_nesting_is_refused_before_composing(tmp_path: Path, text: str):
+    # The C composer recurses without a guard: these would crash the process, not raise.
+    path = tmp_path / "deep.yaml"
+    path.write_text(text)
+    with pytest.raises(ManifestError) as caught:
+        load_manifest([path])
+    (diag,) = caught.value.diagnostics
+    assert diag.message == "YAML nesting is too deep (the limit is 64 levels)"
+    assert diag.line >= 1
