@@ -41,8 +41,7 @@ def check(data: Mapping[str, Any], *, now: datetime | None) -> Iterator[Problem]
     # A provider with a bad vendor is known (no "undefined" message) but has no vendor (None).
     raw = data.get("providers")
     raw = raw if isinstance(raw, Mapping) else {}
-    vendors = {name: (p.get("vendor") if isinstance(p, Mapping) and p.get("vendor") in INTERVALS else None)
-               for name, p in raw.items()}
+    vendors = {name: _vendor_word(p) for name, p in raw.items()}
     namespace = data.get("namespace") if isinstance(data.get("namespace"), str) else None
     for name, provider in providers.items():
         yield from _provider(provider, ("providers", name))
@@ -52,6 +51,11 @@ def check(data: Mapping[str, Any], *, now: datetime | None) -> Iterator[Problem]
     for name, stream in _section(data, "streams").items():
         yield from _stream(stream, ("streams", name), vendors=vendors, templates=templates,
                            namespace=namespace, now=now)
+
+
+def _vendor_word(provider: object) -> str | None:
+    vendor = provider.get("vendor") if isinstance(provider, Mapping) else None
+    return vendor if isinstance(vendor, str) and vendor in INTERVALS else None
 
 
 def _section(data: Mapping[str, Any], key: str) -> dict[str, Any]:

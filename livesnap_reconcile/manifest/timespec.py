@@ -107,7 +107,8 @@ def occurrences(schedule: Mapping[str, Any], start: date, days: int) -> list[Int
     tz = zone(schedule.get("timezone", "UTC"))
     if not length or not clock or tz is None:
         return []
-    weekdays = {DAY_NAMES.index(d) for d in schedule.get("days") or DAY_NAMES if d in DAY_NAMES}
+    listed = schedule.get("days") if isinstance(schedule.get("days"), list) else DAY_NAMES
+    weekdays = {DAY_NAMES.index(d) for d in listed or DAY_NAMES if isinstance(d, str) and d in DAY_NAMES}
     first, last = _bound(schedule.get("from")), _bound(schedule.get("until"))
     at = time(int(clock.group(1)), int(clock.group(2)))
     found = []
