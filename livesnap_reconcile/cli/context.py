@@ -48,13 +48,10 @@ def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | 
     if use_sandbox:
         sandbox_dir = manifest_home(paths) / ".livesnap" / "sandbox"
         state_path = opts.state or sandbox_state_path(paths)
-        from livesnap_reconcile.emulator import Clock, Emulator
+        from livesnap_reconcile.emulator import Emulator
 
         sandbox_dir.mkdir(parents=True, exist_ok=True)
-        # Providers sign with the session clock (business time, so "now" agrees everywhere); the
-        # in-process emulator must check signature skew against that same clock, not wall time.
-        clock = Clock(path=sandbox_dir / "clock.json")
-        emulator = Emulator(clock=clock, data_dir=sandbox_dir, auth_clock=clock.now)
+        emulator = Emulator(data_dir=sandbox_dir)
         return Session(opts, paths, state_path, sandbox_dir, lambda: int(emulator.clock.now()), emulator)
     return Session(opts, paths, opts.state or default_state_path(paths), None, lambda: int(time.time()))
 
