@@ -165,8 +165,8 @@ def _check_depth(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise _Refused(mark.line + 1, mark.column + 1,
-                                   f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)")
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise _Refused(line, column, f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
