@@ -55,6 +55,11 @@ def check_plan_matches(state: State | None, *, lineage: str, serial: int) -> Non
                 "run plan again"
             )
         return
+    if state.lineage != lineage and serial == 0:
+        raise StateStale(
+            f"the state changed since the plan was made (the plan was made before any state existed; "
+            f"the state is now at serial {state.serial}); run plan again"
+        )
     if state.lineage != lineage:
         raise StateStale(
             f"the plan was made for state lineage {lineage} but the state has lineage {state.lineage}; "

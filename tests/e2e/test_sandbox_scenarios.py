@@ -1,0 +1,254 @@
+"""End to end through the CLI (CliRunner) against the embedded sandbox, with its clock frozen.
+
+What we test here: apply then plan is empty; each kind of manifest edit yields the right action;
+changes made behind livesnap's back show as drift and are repaired; time passing forgets ended
+tasks without a vendor call and creates deferred ones; saved plans are refused when stale,
+edited or for other manifests; apply never proceeds unconfirmed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from livesnap_reconcile.cli.main import cli
+from livesnap_reconcile.emulator import Emulator
+
+T0 = 1795392000  # 2026-11-23T00:00:00Z, a Monday
+
+MANIFEST = """\
+version: 1
+namespace: e2e
+providers:
+  ice: {vendor: alibaba, region: cn-shanghai}
+  css: {vendor: tencent, region: ap-guangzhou}
+templates:
+  a10: {provider: ice, interval: 10, sequence_format: "snapshot/{JobId}/{UnixTimestamp}.jpg"}
+  t10: {provider: css, interval: 10, cos: {app_id: 1250000000, bucket: thumbs, region: ap-guangzhou}}
+streams:
+  stage:
+    provider: ice
+    rtmp_url: rtmp://push.example.com/live/stage
+    output: {bucket: snaps, endpoint: oss-cn-shanghai.aliyuncs.com}
+    snapshots:
+      always: {template: a10}
+      evening: {template: a10, window: {start: "2026-11-23T10:00:00Z", end: "2026-11-23T12:00:00Z"}}
+  lobby:
+    provider: css
+    domain: 5000.live.push.com
+    app: live
+    stream: lobby
+    snapshots:
+      launch: {template: t10, window: {start: "2026-11-23T09:00:00+08:00", end: "2026-11-23T12:00:00+08:00"}}
+      far: {template: t10, window: {start: "2026-12-05T09:00:00Z", end: "2026-12-05T10:00:00Z"}}
+"""
+
+LAUNCH = "task.lobby.launch[2026-11-23T01:00Z]"
+FAR = "task.lobby.far[2026-12-05T09:00Z]"
+
+
+class Sandbox:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifest = root / "live.yaml"
+        self.manifest.write_text(MANIFEST)
+        self.data = root / ".livesnap" / "sandbox"
+        self.data.mkdir(parents=True)
+        self.emulator().clock.set(T0)
+
+    def emulator(self) -> Emulator:
+        return Emulator(data_dir=self.data)
+
+    def edit(self, old: str, new: str) -> None:
+        text = self.manifest.read_text()
+        assert old in text
+        self.manifest.write_text(text.replace(old, new))
+
+    def run(self, *args: str, code: int | None = 0):
+        result = CliRunner().invoke(cli, ["--sandbox", *args], catch_exceptions=False)
+        if code is not None:
+            assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return result
+
+    def plan(self, *args: str, code: int | None = None):
+        return self.run("plan", "--detailed-exitcode", *args, str(self.root), code=code)
+
+    def apply(self, *args: str, code: int | None = 0):
+        return self.run("apply", "--auto-approve", *args, str(self.root), code=code)
+
+    def state(self) -> dict:
+        return json.loads((self.data / "state.json").read_text())["resources"]
+
+    def advance_to(self, ts: int) -> None:
+        self.emulator().clock.set(ts)
+
+
+@pytest.fixture
+def sb(tmp_path) -> Sandbox:
+    return Sandbox(tmp_path)
+
+
+def applied(sb: Sandbox) -> Sandbox:
+    sb.apply()
+    sb.plan(code=0)
+    return sb
+
+
+def test_apply_then_plan_is_empty_and_far_window_is_deferred(sb):
+    first = sb.plan(code=2)
+    assert "Plan: 5 to add, 0 to change, 0 to destroy." in first.output
+    assert "beyond the vendor's 7-day horizon" in first.output
+    sb.apply()
+    again = sb.plan(code=0)
+    assert "No changes. Remote snapshot jobs match the manifest." in again.output
+    assert FAR not in sb.state()
+    jobs = {j["JobName"].split("/")[3]: j["Status"] for j in sb.emulator().alibaba_jobs()}
+    assert jobs == {"always": "started", "evening": "paused"}  # the window opens at 10:00
+
+
+def test_template_interval_edit_is_an_update_in_place(sb):
+    applied(sb)
+    tid = sb.state()["template.t10"]["remote_id"]
+    sb.edit("interval: 10, cos", "interval: 20, cos")
+    out = sb.plan(code=2).output
+    assert "~ template.t10" in out and "updated in place" in out
+    sb.apply()
+    assert sb.state()["template.t10"]["remote_id"] == tid
+    assert [t["SnapshotInterval"] for t in sb.emulator().tencent_templates() if t["TemplateId"] == int(tid)] == [20]
+    sb.plan(code=0)
+
+
+def test_removing_a_snapshot_stops_the_job_and_forgets_it(sb):
+    applied(sb)
+    job_id = sb.state()["job.stage.always"]["remote_id"]
+    sb.edit("      always: {template: a10}\n", "")
+    assert "job.stage.always" in sb.plan(code=2).output
+    sb.apply()
+    assert "job.stage.always" not in sb.state()
+    assert {j["JobId"]: j["Status"] for j in sb.emulator().alibaba_jobs()}[job_id] == "paused"
+    sb.plan(code=0)
+
+
+def test_moving_a_window_end_replaces_the_task(sb):
+    applied(sb)
+    old = sb.state()[LAUNCH]["remote_id"]
+    sb.edit("end: \"2026-11-23T12:00:00+08:00\"", "end: \"2026-11-23T13:00:00+08:00\"")
+    out = sb.plan(code=2).output
+    assert "must be replaced" in out and "forces replacement" in out
+    sb.apply()
+    new = sb.state()[LAUNCH]["remote_id"]
+    tasks = {t["TaskId"]: t for t in sb.emulator().tencent_tasks()}
+    assert new != old and old not in tasks and tasks[new]["EndTime"] == T0 + 5 * 3600
+    sb.plan(code=0)
+
+
+def test_task_deleted_behind_our_back_is_drift_and_repaired(sb):
+    applied(sb)
+    sb.emulator().tencent_delete_task(sb.state()[LAUNCH]["remote_id"])
+    out = sb.plan(code=2).output
+    assert "changed outside livesnap" in out and LAUNCH in out
+    sb.apply()
+    assert sb.state()[LAUNCH]["remote_id"] in {t["TaskId"] for t in sb.emulator().tencent_tasks()}
+    sb.plan(code=0)
+
+
+def test_job_paused_behind_our_back_is_started_again(sb):
+    applied(sb)
+    job_id = sb.state()["job.stage.always"]["remote_id"]
+    sb.emulator().alibaba_set_job_status(job_id, "paused")
+    out = sb.plan(code=2).output
+    assert "changed outside livesnap" in out and "job.stage.always" in out
+    sb.apply()
+    assert {j["JobId"]: j["Status"] for j in sb.emulator().alibaba_jobs()}[job_id] == "started"
+    sb.plan(code=0)
+
+
+def test_time_passing_forgets_ended_tasks_without_a_vendor_call_and_opens_windows(sb):
+    applied(sb)
+    task_id = sb.state()[LAUNCH]["remote_id"]
+    sb.advance_to(T0 + 10 * 3600 + 1800)  # 10:30Z: launch ended at 04:00Z, evening window is open
+    out = sb.plan(code=2).output
+    assert f"{LAUNCH} will be forgotten" in out or ("forget" in out and LAUNCH in out)
+    assert "job.stage.evening" in out
+    sb.apply()
+    assert LAUNCH not in sb.state()
+    assert task_id in {t["TaskId"] for t in sb.emulator().tencent_tasks()}  # not deleted: no vendor call
+    statuses = {j["JobName"].split("/")[3]: j["Status"] for j in sb.emulator().alibaba_jobs()}
+    assert statuses["evening"] == "started"
+    sb.plan(code=0)
+    sb.advance_to(T0 + 12 * 3600 + 60)  # the window closed again
+    sb.apply()
+    statuses = {j["JobName"].split("/")[3]: j["Status"] for j in sb.emulator().alibaba_jobs()}
+    assert statuses["evening"] == "paused"
+
+
+def test_deferred_occurrence_is_created_once_the_horizon_reaches_it(sb):
+    applied(sb)
+    sb.advance_to(T0 + 8 * 86400)  # 2026-12-01: the 2026-12-05 window is now within 6 days
+    assert FAR in sb.plan(code=2).output
+    sb.apply()
+    assert FAR in sb.state()
+    sb.plan(code=0)
+
+
+def test_saved_plan_is_refused_after_another_apply(sb, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    sb.run("plan", "-o", str(plan_file), str(sb.root))
+    sb.apply()
+    out = sb.run("apply", str(plan_file), code=1).output
+    assert "state changed since the plan was made" in out
+
+
+def test_saved_plan_applies_exactly_once_and_then_is_stale(sb, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    sb.run("plan", "-o", str(plan_file), str(sb.root))
+    shown = sb.run("show", str(plan_file)).output
+    assert "Plan: 5 to add" in shown
+    sb.run("apply", str(plan_file))
+    sb.plan(code=0)
+    assert "state changed" in sb.run("apply", str(plan_file), code=1).output
+
+
+@pytest.mark.parametrize("tamper,message", [
+    (lambda d: d["changes"].pop(), "checksum mismatch"),
+    (lambda d: d.update(format_version=99), "newer than this livesnap"),
+])
+def test_edited_or_newer_plan_files_are_refused(sb, tmp_path, tamper, message):
+    plan_file = tmp_path / "plan.json"
+    sb.run("plan", "-o", str(plan_file), str(sb.root))
+    doc = json.loads(plan_file.read_text())
+    tamper(doc)
+    plan_file.write_text(json.dumps(doc))
+    assert message in sb.run("apply", str(plan_file), code=1).output
+    assert not (sb.data / "state.json").exists()
+
+
+def test_plan_for_other_manifests_is_refused(sb, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    sb.run("plan", "-o", str(plan_file), str(sb.root))
+    sb.edit("interval: 10, cos", "interval: 30, cos")
+    assert "made for other manifests" in sb.run("apply", str(plan_file), code=1).output
+
+
+def test_stale_plan_by_age_is_refused(sb, tmp_path):
+    plan_file = tmp_path / "plan.json"
+    sb.run("plan", "-o", str(plan_file), str(sb.root))
+    sb.advance_to(T0 + 2 * 3600)
+    assert "saved plan is stale" in sb.run("apply", str(plan_file), code=1).output
+
+
+def test_apply_without_a_terminal_or_auto_approve_refuses(sb):
+    out = sb.run("apply", str(sb.root), code=1).output
+    assert "refusing to apply without confirmation" in out
+    assert not (sb.data / "state.json").exists()
+
+
+def test_json_apply_streams_one_line_per_change(sb):
+    out = sb.run("apply", "--auto-approve", "--format", "json", str(sb.root)).output
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [x["type"] for x in lines].count("change") == 5
+    assert lines[-1]["type"] == "summary" and lines[-1]["succeeded"] == 5
