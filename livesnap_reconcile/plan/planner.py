@@ -328,12 +328,20 @@ def protected_addresses(desired: DesiredState, recorded: Mapping[str, Recorded])
     return out
 
 
+def _destroys(change: Change) -> bool:
+    if change.action in (Action.DELETE, Action.REPLACE):
+        return True
+    # ICE has no delete: a removed job that is already paused is only forgotten, but forgetting a
+    # protected job would silently drop its guard with its block, so it counts as destruction.
+    return change.action is Action.FORGET and change.kind == "job"
+
+
 def check_guards(plan: Plan, protected: set[str]) -> None:
     """Refuse a plan that would destroy or replace a protected object (Terraform's prevent_destroy).
 
     Pausing a job the manifest itself asks to pause is not destruction and is allowed.
     """
-    bad = [c for c in plan.changes if c.address in protected and c.action in (Action.DELETE, Action.REPLACE)]
+    bad = [c for c in plan.changes if c.address in protected and _destroys(c)]
     if bad:
         lines = [f"{c.address} is protected (protect: true) but the plan would {c.action.value} it ({c.reason})"
                  for c in bad]
