@@ -1,0 +1,49 @@
+"""Crash safety with real processes: `livesnap apply` SIGKILLed mid-run against `livesnap sandbox
+serve`, then applied again, must leave exactly the desired remote objects, all recorded, none twice.
+
+The sandbox adds latency so several creates are in flight when the kill lands; the server finishes
+them after the client is gone, which is the "committed but never recorded" case apply must adopt.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e import procs
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    server = procs.SandboxProcess(tmp_path, data=tmp_path / "srv", seed=7, latency_ms=120)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("kill_after", [1, 5, 12])
+def test_apply_killed_mid_run_then_reapplied_converges_without_duplicates(tmp_path, sandbox, kill_after):
+    manifest = procs.write_manifest(tmp_path / "livesnap.yaml", sandbox.url)
+    state = tmp_path / "state.json"
+    desired = procs.desired_addresses(manifest)
+
+    first = procs.LiveApply(tmp_path, manifest, state, "--parallelism", "3")
+    try:
+        progress = first.wait_for_progress(kill_after)
+    finally:
+        assert first.kill() == -9
+    total = int(procs.PROGRESS.search(progress[-1]).group(2))
+    assert total == len(desired)
+    recorded = json.loads(state.read_text())["resources"]  # the kill never leaves a torn state file
+    assert kill_after <= len(recorded) < total
+
+    second = procs.apply(tmp_path, manifest, state, "--parallelism", "3")
+    assert second.code == 0, second.out[-2000:] + second.err[-2000:]
+    assert "Traceback" not in second.err
+
+    again = procs.plan_exit(tmp_path, manifest, state)
+    assert again.code == 0, again.out[-3000:] + again.err[-1000:]
+    assert "No changes" in again.out
+    procs.check_converged(sandbox.emulator(), state, desired)
