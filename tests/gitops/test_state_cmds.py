@@ -1,0 +1,111 @@
+"""`livesnap state list|show|rm` and `force-unlock` against a sandbox workspace.
+
+What we test here: list (text and JSON) shows kind, remote id and status; show prints one entry
+as JSON; rm refuses without a terminal or --yes, forgets with --yes without any vendor call and
+bumps the serial; a later plan adopts the forgotten objects instead of creating duplicates;
+force-unlock removes a held lock by id and refuses a wrong id.
+"""
+
+from __future__ import annotations
+
+import json
+
+from livesnap_reconcile.state import LocalBackend
+from tests.gitops.conftest import ALL, TASKS
+
+
+def test_list_text_and_json(applied):
+    text = applied.run("state", "list", str(applied.root))
+    assert text.exit_code == 0, text.output
+    rows = text.stdout.splitlines()
+    assert rows[0].split() == ["ADDRESS", "KIND", "REMOTE", "ID", "STATUS"]
+    recorded = applied.state()["resources"]
+    for address in ALL:
+        (row,) = [r for r in rows if r.startswith(address + " ")]
+        assert recorded[address]["kind"] in row.split() and recorded[address]["remote_id"] in row.split()
+    assert "paused" in next(r for r in rows if r.startswith("job.stage.keynote"))
+    assert "protected" in next(r for r in rows if r.startswith("job.stage.keynote"))
+
+    doc = json.loads(applied.run("state", "list", "-m", str(applied.root), "--format", "json").stdout)
+    assert [r["address"] for r in doc["resources"]] == sorted(ALL)
+    assert doc["serial"] == applied.state()["serial"]
+
+
+def test_list_without_state(ws):
+    result = ws.run("state", "list", str(ws.root))
+    assert result.exit_code == 0
+    assert "No objects in state" in result.stdout
+
+
+def test_show_prints_the_entry_as_json(applied):
+    result = applied.run("state", "show", TASKS[0], str(applied.root))
+    assert result.exit_code == 0, result.output
+    entry = json.loads(result.stdout)
+    assert entry == {"address": TASKS[0], **applied.state()["resources"][TASKS[0]]}
+
+    missing = applied.run("state", "show", "task.lobby.news", str(applied.root))
+    assert missing.exit_code == 1
+    assert "not in state" in missing.stderr and TASKS[0] in missing.stderr
+
+
+def test_rm_refuses_without_terminal_or_yes(applied):
+    before = applied.state_path.read_bytes()
+    result = applied.run("state", "rm", TASKS[0], "-m", str(applied.root))
+    assert result.exit_code == 1
+    assert "--yes" in result.stderr
+    assert applied.state_path.read_bytes() == before
+
+
+def test_rm_unknown_address_removes_nothing(applied):
+    before = applied.state_path.read_bytes()
+    result = applied.run("state", "rm", TASKS[0], "task.nowhere", "--yes", "-m", str(applied.root))
+    assert result.exit_code == 1
+    assert "task.nowhere" in result.stderr
+    assert applied.state_path.read_bytes() == before
+
+
+def test_rm_then_plan_adopts_instead_of_duplicating(applied, vendor_calls):
+    serial = applied.state()["serial"]
+    ids = {a: e["remote_id"] for a, e in applied.state()["resources"].items()}
+    result = applied.run("state", "rm", "task.lobby", "job.stage.keynote", "--yes", "-m", str(applied.root))
+    assert result.exit_code == 0, result.output
+    assert vendor_calls == []  # rm never calls a vendor
+    state = applied.state()
+    assert state["serial"] == serial + 1
+    assert sorted(state["resources"]) == ["template.every-10s", "template.thumbs"]
+
+    plan = applied.run("plan", str(applied.root), "--summary")
+    adopted = sorted(line.split()[-1] for line in plan.stdout.splitlines() if line.split()[:2] == ["<=", "adopt"])
+    assert adopted == sorted(["job.stage.keynote", *TASKS]), plan.output
+    assert " create " not in plan.stdout
+
+    apply = applied.run("apply", str(applied.root), "--auto-approve")
+    assert apply.exit_code == 0, apply.output
+    assert {a: e["remote_id"] for a, e in applied.state()["resources"].items()} == ids
+    assert len(applied.live_tasks()) == 2 and len(applied.emulator.alibaba_jobs()) == 1
+    # The guard came back from the manifest with the adoption.
+    assert applied.state()["resources"]["job.stage.keynote"]["protect"] is True
+
+
+def test_force_unlock_removes_a_held_lock(applied):
+    holder = LocalBackend(applied.state_path)
+    info = holder.lock(operation="apply", timeout=0)
+    try:
+        blocked = applied.run("--lock-timeout", "0s", "plan", str(applied.root))
+        assert blocked.exit_code == 1
+        assert info.id in blocked.stderr
+
+        wrong = applied.run("force-unlock", "not-the-id", str(applied.root))
+        assert wrong.exit_code == 1
+        assert "does not match" in wrong.stderr
+
+        result = applied.run("force-unlock", info.id, str(applied.root))
+        assert result.exit_code == 0, result.output
+        assert info.id in result.stdout
+        again = applied.run("--lock-timeout", "0s", "plan", str(applied.root))
+        assert again.exit_code == 0, again.output
+    finally:
+        try:
+            holder.unlock(info)
+        except Exception:  # noqa: BLE001 - the lock was forced away; releasing is best effort
+            pass
