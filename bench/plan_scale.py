@@ -1,0 +1,168 @@
+"""Plan at scale, one size per process (so peak RSS is per size): ``python -m bench.plan_scale``.
+
+Two modes, each printing one JSON object on stdout:
+
+- ``pure``: expand + make_plan from already-refreshed data (the `RemoteObject` list is built once,
+  outside the timing). Best and median of ``--repeat`` runs, wall and CPU time; the allocation
+  peak of one traced run (tracemalloc, inputs excluded); the process's peak RSS.
+- ``cli``: what `livesnap plan` does (load + validate the YAML, read state, refresh through the
+  in-process emulator, plan, render text) via the CLI's own `compute_plan`, with per-phase times
+  and the vendor requests the refresh made next to the minimum the list APIs allow.
+
+It must not assert anything: `bench.run` compares with the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench import synth
+from bench.requests import minimum_requests
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _counts(desired: Any) -> dict[str, int]:
+    kinds = Counter(r.kind for r in desired.resources)
+    return {"resources": len(desired.resources), **{f"{k}s": kinds[k] for k in ("template", "job", "task")},
+            "deferred": len(desired.deferred)}
+
+
+def run_pure(size: int, *, repeat: int) -> dict[str, Any]:
+    from livesnap_reconcile.manifest.expand import expand
+    from livesnap_reconcile.plan.planner import make_plan
+
+    fleet = synth.build(size)
+    gc.collect()
+    rss_inputs = current_rss_mb()
+    walls, cpus, plan = [], [], None
+    for _ in range(repeat):
+        plan = None
+        gc.collect()
+        w, c = time.perf_counter(), time.process_time()
+        desired = expand(fleet.data, now=fleet.now)
+        plan = make_plan(desired, fleet.state.resources, fleet.remote, now=fleet.now)
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    plan = None
+    gc.collect()
+    tracemalloc.start()
+    desired = expand(fleet.data, now=fleet.now)
+    plan = make_plan(desired, fleet.state.resources, fleet.remote, now=fleet.now)
+    traced_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    actions = Counter(c.action.value for c in plan.changes)
+    return {"mode": "pure", "size": size, **_counts(desired), "drift_injected": fleet.drift,
+            "changes": dict(actions), "drift_found": len(plan.drift),
+            "wall_s": min(walls), "wall_median_s": statistics.median(walls), "cpu_s": min(cpus),
+            "alloc_peak_mb": round(traced_peak, 1), "rss_inputs_mb": round(rss_inputs, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def run_cli(size: int) -> dict[str, Any]:
+    import yaml
+
+    from livesnap_reconcile.cli import workflow
+    from livesnap_reconcile.cli.context import Session
+    from livesnap_reconcile.cli.main import GlobalOptions
+    from livesnap_reconcile.cli.plan import render
+    from livesnap_reconcile.emulator import Clock, Emulator, Faults
+    from livesnap_reconcile.plan import planner
+    from livesnap_reconcile.state import LocalBackend
+
+    # Rate limits off on both sides: the refresh's cost in requests is reported separately, and
+    # its time at the vendors' documented rates is a matter of arithmetic (see `at_vendor_rates_s`).
+    emu = Emulator(data_dir=None, clock=Clock(now=synth.NOW), faults=Faults(default_limits=False))
+    fleet = synth.build(size, emulator=emu, max_rps=1e6)
+    with tempfile.TemporaryDirectory(prefix="livesnap-bench-") as tmp:
+        home = Path(tmp)
+        (home / "fleet.yaml").write_text(yaml.safe_dump(fleet.data, sort_keys=False), encoding="utf-8")
+        LocalBackend(home / "state.json").write(fleet.state)
+        manifest_mb = (home / "fleet.yaml").stat().st_size / 2**20
+        state_mb = (home / "state.json").stat().st_size / 2**20
+        del fleet.remote[:]
+        gc.collect()
+        rss_before = current_rss_mb()
+        emu.request_log.clear()
+        phases: dict[str, float] = {}
+        _time_phases(phases, workflow, planner)
+        opts = GlobalOptions(state=home / "state.json", sandbox=True, lock_timeout=30.0, color=False, verbose=False)
+        session = Session(opts, [home], home / "state.json", None, lambda: synth.NOW, emu)
+        w, c = time.perf_counter(), time.process_time()
+        try:
+            with workflow.state_lock(session, "plan") as backend:
+                planned = workflow.compute_plan(session, backend)
+        finally:
+            session.close()
+        t = time.perf_counter()
+        text = render(planned.plan, "text", color=False)
+        phases["render"] = time.perf_counter() - t
+        wall, cpu = time.perf_counter() - w, time.process_time() - c
+    made = Counter(f"{v}:{a}" for v, a in emu.request_log)
+    minimum = minimum_requests(planned.desired, planned.state, emu, now=synth.NOW)
+    actions = Counter(c.action.value for c in planned.plan.changes)
+    return {"mode": "cli", "size": size, **_counts(planned.desired), "drift_injected": fleet.drift,
+            "changes": dict(actions), "drift_found": len(planned.plan.drift), "wall_s": wall, "cpu_s": cpu,
+            "phases_s": {k: round(v, 3) for k, v in phases.items()}, "rendered_chars": len(text),
+            "manifest_mb": round(manifest_mb, 2), "state_mb": round(state_mb, 2),
+            "requests": dict(sorted(made.items())), "requests_total": sum(made.values()),
+            "minimum": minimum, "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
+            "at_vendor_rates_s": _at_vendor_rates(made)}
+
+
+def _time_phases(phases: dict[str, float], workflow: Any, planner: Any) -> None:
+    """Wrap the steps `compute_plan` calls so the total splits into phases (no behaviour change)."""
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
+        return wrapper
+
+    workflow.load_desired = timed("load_validate_expand", workflow.load_desired)
+    workflow.refresh = timed("refresh", workflow.refresh)
+    planner.make_plan = timed("make_plan", planner.make_plan)
+
+
+def _at_vendor_rates(made: Counter[str]) -> float:
+    """Least seconds the same requests take at livesnap's default client rates (providers run in
+    parallel): Tencent 20/s per action group, ICE 50/s."""
+    tencent = sum(n for k, n in made.items() if k.startswith("tencent:"))
+    alibaba = sum(n for k, n in made.items() if k.startswith("alibaba:"))
+    return round(max(tencent / 20.0, alibaba / 50.0), 1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--mode", choices=("pure", "cli"), default="pure")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    result = run_pure(args.size, repeat=args.repeat) if args.mode == "pure" else run_cli(args.size)
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
