@@ -83,3 +83,17 @@ def test_drift_without_state_reports_in_sync(ws):
     result = ws.run("drift", str(ws.root))
     assert result.exit_code == 0, result.output
     assert not ws.state_path.exists()
+
+
+def test_unexpected_template_carrying_our_namespace_is_drift(applied):
+    old = applied.state()["resources"]["template.thumbs"]["remote_id"]
+    assert applied.run("state", "rm", "template.thumbs", "--yes", "-m", str(applied.root)).exit_code == 0
+    applied.edit("  thumbs:\n", "  thumbs-v2:\n")
+    applied.edit("template: thumbs\n", "template: thumbs-v2\n")
+
+    result = applied.run("drift", str(applied.root), "--format", "json")
+    assert result.exit_code == 2, result.output
+    doc = json.loads(result.stdout)
+    assert [(d["what"], d["remote_id"]) for d in doc["drift"]] == [("unexpected", old)]
+    text = applied.run("drift", str(applied.root))
+    assert 'namespace "gitops"' in text.stdout

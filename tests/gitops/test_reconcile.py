@@ -163,3 +163,10 @@ def test_subprocess_follows_the_clock_and_exits_0_on_sigterm(ws):
     assert out.startswith("cycle 1: ")
     assert "Traceback" not in err
     assert ws.emulator.clock.now() == WINDOW_END + 30
+
+
+def test_bad_every_is_a_usage_error(ws):
+    result = ws.run("reconcile", str(ws.root), "--every", "5x")
+    assert result.exit_code == 1
+    assert "--every" in result.output and "duration" in result.output
+    assert not ws.state_path.exists()
