@@ -67,6 +67,7 @@ class Cycle:
     next_change_at: int | None = None
     now: int = 0
     error: str = ""
+    failures: tuple[str, ...] = ()  # addresses of failed changes, for the log line
 
 
 def next_delay(*, every: float, now: int, next_change_at: int | None) -> tuple[float, str]:
@@ -93,6 +94,7 @@ def run_cycle(opts: GlobalOptions, paths: Sequence[Path], *, parallelism: int, s
             return Cycle(now=session.now(), error=_one_line(exc))
         return Cycle(applied=len(report.by_status("ok")), failed=len(report.by_status("failed")),
                      skipped=len(report.by_status("skipped")), interrupted=report.interrupted,
+                     failures=tuple(o.address for o in report.by_status("failed")),
                      next_change_at=planned.plan.next_change_at, now=session.now())
     finally:
         session.close()
@@ -111,6 +113,9 @@ def log_line(number: int, cycle: Cycle, *, next_at: int | None, why: str) -> str
         head = f"cycle {number}: {cycle.applied} change{'s' if cycle.applied != 1 else ''} applied, {cycle.failed} failed"
         if cycle.skipped:
             head += f", {cycle.skipped} skipped"
+        if cycle.failures:
+            more = len(cycle.failures) - 3
+            head += f" ({', '.join(cycle.failures[:3])}{f', +{more} more' if more > 0 else ''})"
     if next_at is None:
         return head + ("; interrupted, stopping" if cycle.interrupted else "; stopping")
     return f"{head}; next run at {iso(next_at)} ({why})"

@@ -170,3 +170,9 @@ def test_bad_every_is_a_usage_error(ws):
     assert result.exit_code == 1
     assert "--every" in result.output and "duration" in result.output
     assert not ws.state_path.exists()
+
+
+def test_log_line_names_the_first_failures():
+    cycle = loop.Cycle(applied=2, failed=4, failures=("a", "b", "c", "d"), now=0)
+    line = loop.log_line(7, cycle, next_at=60, why="every")
+    assert line == "cycle 7: 2 changes applied, 4 failed (a, b, c, +1 more); next run at 1970-01-01T00:01:00Z (every)"
