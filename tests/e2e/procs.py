@@ -223,7 +223,7 @@ def read_state(path: Path) -> dict[str, Any]:
 
 
 def remote_inventory(emulator: Emulator) -> dict[str, Any]:
-    """Our objects in the sandbox, by kind: live ones (to be recorded) and retired leftovers."""
+    """Our live objects in the sandbox, by kind; stopped tasks and paused jobs are retired leftovers."""
     tasks = [t for t in emulator.tencent_tasks() if t["StreamName"] == TENCENT_STREAM]
     jobs = [j for j in emulator.alibaba_jobs() if j["JobName"].startswith(f"ls/{NAMESPACE}/")]
     return {
@@ -235,7 +235,11 @@ def remote_inventory(emulator: Emulator) -> dict[str, Any]:
 
 
 def duplicates(inventory: dict[str, Any]) -> list[str]:
-    """Live objects that one desired object would have twice."""
+    """Live objects that one desired object would have twice.
+
+    Tasks are keyed without their start: a duplicate created mid-window starts later but ends
+    with, and uses the template of, the occurrence it repeats.
+    """
     tasks = Counter((t["DomainName"], t["AppName"], t["StreamName"], t["EndTime"], t["TemplateId"])
                     for t in inventory["tasks"])
     jobs = Counter(j["JobName"] for j in inventory["jobs"])
@@ -244,19 +248,25 @@ def duplicates(inventory: dict[str, Any]) -> list[str]:
 
 
 def check_converged(emulator: Emulator, state_path: Path, desired: set[str]) -> None:
-    """No duplicates; state and remote agree both ways; every desired address is recorded."""
+    """No duplicates; state and remote agree both ways; every desired address is recorded.
+
+    Plain asserts with messages: pytest rewrites asserts only in test modules, not in this helper.
+    """
     inventory = remote_inventory(emulator)
-    assert duplicates(inventory) == []
+    twice = duplicates(inventory)
+    assert not twice, f"duplicate remote objects: {twice}"
     state = read_state(state_path)["resources"]
     live = {"task": {t["TaskId"] for t in inventory["tasks"]}, "job": {j["JobId"] for j in inventory["jobs"]},
             "template": set(inventory["templates"])}
     recorded = {kind: {e["remote_id"] for e in state.values() if e["kind"] == kind} for kind in live}
     dangling = {a: e["remote_id"] for a, e in state.items() if e["remote_id"] not in live[e["kind"]]}
-    assert dangling == {}, "state points at objects that do not exist (or are stopped)"
+    assert not dangling, f"state points at objects that do not exist (or are stopped/paused): {dangling}"
     unrecorded = {kind: sorted(live[kind] - recorded[kind]) for kind in live if live[kind] - recorded[kind]}
-    assert unrecorded == {}, "remote objects of our namespace that state does not know"
-    assert sorted(desired - set(state)) == []
-    assert len(state) == len(desired)
+    assert not unrecorded, f"remote objects of our namespace that state does not know: {unrecorded}"
+    missing = sorted(desired - set(state))
+    assert not missing, f"desired but not in state: {missing}"
+    extra = sorted(set(state) - desired)
+    assert not extra, f"in state but no longer desired: {extra}"
 
 
 def desired_addresses(manifest: Path) -> set[str]:

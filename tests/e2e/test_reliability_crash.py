@@ -16,7 +16,7 @@ from tests.e2e import procs
 
 @pytest.fixture
 def sandbox(tmp_path):
-    server = procs.SandboxProcess(tmp_path, data=tmp_path / "srv", seed=7, latency_ms=120)
+    server = procs.SandboxProcess(tmp_path, data=tmp_path / "srv", seed=7, latency_ms=80)
     try:
         yield server
     finally:
