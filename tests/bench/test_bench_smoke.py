@@ -1,0 +1,51 @@
+"""Smoke test of `bench/`: the modules import and a tiny fleet plans, so `make bench` does not rot.
+
+No wall-clock asserts here: the benchmark numbers are reported by `make bench`, never tested.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from bench import plan_scale, synth, table
+from bench.requests import cover_pages
+
+MODULES = ("bench.run", "bench.plan_scale", "bench.apply_rate", "bench.startup", "bench.synth",
+           "bench.requests", "bench.table", "bench.cli_shim")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_bench_modules_import(name):
+    assert importlib.import_module(name).__doc__
+
+
+def test_tiny_fleet_plans_exactly_the_injected_drift():
+    result = plan_scale.run_pure(10, repeat=1)
+    injected = result["drift_injected"]
+    assert result["changes"] == {"create": injected["deleted_tasks"], "start": injected["paused_jobs"],
+                                 "update": injected["edited_templates"]}
+    assert result["drift_found"] == sum(injected.values())
+
+
+def test_tiny_fleet_through_the_cli_path_counts_requests():
+    result = plan_scale.run_cli(10)
+    assert result["drift_found"] == sum(result["drift_injected"].values())
+    assert result["requests_total"] >= result["minimum"]["total_list_only"] > 0
+    assert result["requests"]["alibaba:GetLiveSnapshotJob"] == result["jobs"]
+    assert "plan" in table.render({"plan": {"pure": [], "cli": [result]}}).lower()
+
+
+def test_manifest_keeps_tencent_streams_within_three_overlapping_tasks():
+    data = synth.manifest(1000)
+    for stream in data["streams"].values():
+        if stream["provider"] == synth.CSS:
+            assert len(stream["snapshots"]) <= 3
+
+
+def test_cover_pages_counts_windows_and_pages():
+    day = 86400
+    spans = [(i * 60, i * 60 + 30) for i in range(250)] + [(10 * day, 10 * day + 30)]
+    assert cover_pages(spans, window=7 * day) == (2, 4)
+    assert cover_pages([], window=7 * day) == (0, 0)
