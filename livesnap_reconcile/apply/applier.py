@@ -63,6 +63,7 @@ class Applier:
         self._parallelism = max(1, parallelism)
         self._on_outcome = on_outcome or (lambda o, done, total: None)
         self._stop = stop or threading.Event()
+        self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
         self._state_lock = threading.Lock()
 
     def apply(self, plan: Plan) -> Report:
@@ -94,7 +95,7 @@ class Applier:
 
         with ThreadPoolExecutor(max_workers=self._parallelism, thread_name_prefix="apply") as pool:
             while ready or running:
-                while ready and len(running) < self._parallelism and not self._stop.is_set():
+                while ready and len(running) < self._parallelism and not self._halted():
                     address = ready.pop(0)
                     waiting.pop(address, None)
                     running[pool.submit(self._run_one, changes[address], address in protected)] = address
@@ -114,7 +115,7 @@ class Applier:
                             if not waiting[dep]:
                                 ready.append(dep)
                     ready.sort()
-            if self._stop.is_set() and (ready or waiting):
+            if self._halted() and (ready or waiting):
                 report.interrupted = True
                 for address in sorted(set(ready) | set(waiting)):
                     if address not in finished:
@@ -122,6 +123,9 @@ class Applier:
                                        "skipped: interrupted"))
         report.state = self._state
         return report
+
+    def _halted(self) -> bool:
+        return self._stop.is_set() or self._abort.is_set()
 
     def _run_one(self, change: Change, protected: bool) -> Outcome:
         started = time.monotonic()
@@ -141,7 +145,7 @@ class Applier:
             return Outcome(change.address, change.action.value, "failed", str(exc), change.remote_id,
                            time.monotonic() - started, exc.code, exc.request_id)
         except StateError as exc:
-            self._stop.set()  # state can no longer be recorded: start nothing more
+            self._abort.set()  # state can no longer be recorded: start nothing more
             return Outcome(change.address, change.action.value, "failed",
                            f"vendor call done but state could not be written: {exc}", change.remote_id,
                            time.monotonic() - started)

@@ -252,3 +252,22 @@ def test_json_apply_streams_one_line_per_change(sb):
     lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
     assert [x["type"] for x in lines].count("change") == 5
     assert lines[-1]["type"] == "summary" and lines[-1]["succeeded"] == 5
+
+
+def test_running_job_carrying_our_namespace_but_unknown_to_state_is_reported(sb):
+    from livesnap_reconcile.emulator import SANDBOX_KEYS
+    from livesnap_reconcile.providers import SANDBOX_ENDPOINT, make_provider
+    from livesnap_reconcile.resources import ProviderConfig
+
+    applied(sb)
+    emu = sb.emulator()
+    ice = make_provider(ProviderConfig("ice", "alibaba", "cn-shanghai"), transport=emu.transport(),
+                        credentials=(*SANDBOX_KEYS["alibaba"], None), endpoint=SANDBOX_ENDPOINT, now=emu.clock.now)
+    stray = ice.create("job", {"name": "ls/e2e/stage/stray/00000000", "rtmp_url": "rtmp://push.example.com/live/x",
+                               "output": {"bucket": "snaps", "endpoint": "oss-cn-shanghai.aliyuncs.com"},
+                               "template": {"id": sb.state()["template.a10"]["remote_id"]},
+                               "callback_url": None, "status": "started"})
+    out = sb.run("drift", str(sb.root), code=2).output
+    assert stray.remote_id in out and "ls/e2e/stage/stray/00000000" in out
+    planned = sb.plan(code=0).output  # reported, never touched: no change is planned for it
+    assert f"job:{stray.remote_id}" in planned and "No changes." in planned

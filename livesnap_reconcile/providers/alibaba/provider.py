@@ -99,12 +99,14 @@ class AlibabaProvider:
         prefix = f"ls/{query.namespace}/"
         wanted = {r.attributes.get("name") for r in query.desired if r.kind == "job"}
         ids = {k.remote_id for k in query.known if k.kind == "job"}
-        # Discovery: only jobs a desired resource could adopt need their full attributes;
-        # older paused predecessors are left alone (and not fetched, to keep refresh cheap).
-        if wanted:
+        # Discovery: jobs a desired resource could adopt, and running jobs carrying our prefix
+        # (reported as unexpected drift). Paused predecessors of replaced jobs are left alone
+        # and not fetched, to keep refresh cheap.
+        if wanted or ids:
             now = int(self._clock())
             for item in self._list_jobs(prefix, start=now - self.history, end=now + 3600):
-                if item.get("JobName") in wanted:
+                name = str(item.get("JobName", ""))
+                if name in wanted or (name.startswith(prefix) and item.get("Status") != "paused"):
                     ids.add(str(item["JobId"]))
         for job_id in sorted(ids):
             obj = self.get("job", job_id)
