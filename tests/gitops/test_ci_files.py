@@ -1,4 +1,4 @@
-"""The CI examples, the pre-commit hook and docs/ci.md run only real commands with real options.
+"""The CI examples, the pre-commit hook and the README run only real commands with real options.
 
 What we test here: the workflow files are valid YAML with the triggers users expect (plan on
 pull request with a markdown PR comment, apply of the saved plan artifact on merge, a scheduled
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
-DOCS = ROOT / "docs" / "ci.md"
+DOCS = ROOT / "README.md"
 
 
 # --- reading livesnap commands out of shell text -------------------------------------------------
