@@ -25,12 +25,18 @@ RESOLVE_SLACK = 60  # seconds a task's remote start may precede its scheduled st
 class Recorded(Protocol):
     """What the planner needs of a state entry (`state.StateEntry` satisfies it)."""
 
-    address: str
-    kind: str
-    provider: str
-    remote_id: str
-    attributes: Mapping[str, Any]
-    protect: bool
+    @property
+    def address(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def remote_id(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, Any]: ...
+    @property
+    def protect(self) -> bool: ...
 
 
 def make_plan(desired: DesiredState, recorded: Mapping[str, Recorded],
@@ -65,7 +71,7 @@ def detect_drift(recorded: Mapping[str, Recorded], remote: Sequence[RemoteObject
     """What changed outside livesnap: compares every state entry with its remote object."""
     if remote is None:
         return []
-    index = {(r.provider, r.kind, r.remote_id): r for r in remote}
+    index: dict[tuple[str, str, str], RemoteObject] = {(r.provider, r.kind, r.remote_id): r for r in remote}
     out: list[Drift] = []
     for address in sorted(recorded):
         entry = recorded[address]
@@ -104,7 +110,8 @@ class _Context:
         self.recorded = recorded
         self.refreshed = remote is not None
         self.now = now
-        self.remote_by_id = {(r.provider, r.kind, r.remote_id): r for r in (remote or ())}
+        self.remote_by_id: dict[tuple[str, str, str], RemoteObject] = {
+            (r.provider, r.kind, r.remote_id): r for r in (remote or ())}
         # Two providers of one vendor may see the same account (Tencent templates are global; the
         # sandbox is one account), so "is it ours" is decided per vendor, not per provider.
         self.vendor_of = {name: cfg.vendor for name, cfg in desired.providers.items()}

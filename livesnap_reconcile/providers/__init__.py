@@ -68,11 +68,9 @@ def make_provider(
     if config.max_rps:
         rates = {group: float(config.max_rps) for group in rates}
     buckets = Buckets(rates, default_rate=min(rates.values()), clock=clock, sleep=sleep)
-    wiring = dict(url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep, buckets=buckets,
-                  max_attempts=max_attempts, timeout=timeout, rng=rng)
-    if config.vendor == "alibaba":
-        return _alibaba(config, creds, **wiring)
-    return _tencent(config, creds, **wiring)
+    build = _alibaba if config.vendor == "alibaba" else _tencent
+    return build(config, creds, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
+                 buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
 
 
 def _credentials(

@@ -69,7 +69,8 @@ class IceClient:
         headers = {"x-acs-action": action, "x-acs-version": VERSION, "accept": "application/json"}
         url = self.endpoint + "/"
         if method == "GET":
-            return httpx.Request("GET", url, params=to_wire(params), headers=headers)
+            query: list[tuple[str, Any]] = list(to_wire(params))
+            return httpx.Request("GET", url, params=query, headers=headers)
         headers["content-type"] = FORM
         return httpx.Request("POST", url, content=form_body(params), headers=headers)
 

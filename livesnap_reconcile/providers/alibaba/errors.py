@@ -8,6 +8,7 @@ decide what a caller does with the error; messages carry code, truncated message
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 
@@ -49,7 +50,7 @@ def map_error(response: httpx.Response, *, provider: str, action: str) -> Provid
     status = response.status_code
     code, message, request_id = _fields(response)
     text = f"{action} failed: HTTP {status} {code}: {message}".rstrip(": ")
-    kw = {"provider": provider, "code": code, "request_id": request_id, "status": status}
+    kw: dict[str, Any] = {"provider": provider, "code": code, "request_id": request_id, "status": status}
     retry_after = _retry_after(response.headers)
     if retry_after is not None or code.startswith("Throttling") or status == 429:
         return Throttled(text, retry_after=retry_after, **kw)
