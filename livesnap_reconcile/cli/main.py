@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile import __version__
+from livesnap_reconcile.cli.params import parse_duration
 
 # name -> "module:attribute"; each module owns its command(s).
 COMMANDS: dict[str, str] = {
@@ -125,28 +126,6 @@ def _accept_global_options(command: click.Command) -> None:
             _accept_global_options(sub)
     taken = {opt for p in command.params for opt in getattr(p, "opts", [])}
     command.params.extend(p for p in _global_params() if not taken & set(p.opts))
-
-
-def parse_duration(text: str) -> float:
-    """`30s`, `2m`, `1h`, `1h30m` or plain seconds -> seconds."""
-    text = text.strip().lower()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    total, number = 0.0, ""
-    units = {"h": 3600, "m": 60, "s": 1}
-    for ch in text:
-        if ch.isdigit() or ch == ".":
-            number += ch
-        elif ch in units and number:
-            total += float(number) * units[ch]
-            number = ""
-        else:
-            raise click.BadParameter(f"{text!r} is not a duration like 30s, 5m or 1h30m")
-    if number:
-        raise click.BadParameter(f"{text!r} is missing a unit (s, m or h)")
-    return total
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import click
 
-from livesnap_reconcile.cli.main import GlobalOptions, parse_duration
+from livesnap_reconcile.cli.main import GlobalOptions
+from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.cli.plan import target_options
 from livesnap_reconcile.errors import LivesnapError
 

@@ -7,7 +7,6 @@ SIGINT/SIGTERM. It imports click and the emulator only.
 
 from __future__ import annotations
 
-import re
 import signal
 import sys
 import threading
@@ -16,10 +15,10 @@ from pathlib import Path
 
 import click
 
+from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.emulator import SANDBOX_KEYS, Clock, Emulator, Faults, StoreError, serve
 
 DEFAULT_DATA = Path(".livesnap/sandbox")
-_DURATION = re.compile(r"^(-)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 
 
 def export_lines() -> list[str]:
@@ -28,21 +27,6 @@ def export_lines() -> list[str]:
     return [f"export TENCENTCLOUD_SECRET_ID={tencent_id}", f"export TENCENTCLOUD_SECRET_KEY={tencent_key}",
             f"export ALIBABA_CLOUD_ACCESS_KEY_ID={alibaba_id}",
             f"export ALIBABA_CLOUD_ACCESS_KEY_SECRET={alibaba_secret}"]
-
-
-def parse_duration(text: str) -> float:
-    """`2h`, `90m`, `1d2h`, `-30m`, `45s` or plain seconds -> seconds."""
-    text = text.strip().lower()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    m = _DURATION.match(text)
-    if not m or not any(m.groups()[1:]):
-        raise click.BadParameter(f"{text!r} is not a duration like 2h, 90m, 1d2h or -30m")
-    sign = -1 if m.group(1) else 1
-    days, hours, minutes, seconds = (int(g or 0) for g in m.groups()[1:])
-    return sign * float(days * 86400 + hours * 3600 + minutes * 60 + seconds)
 
 
 def parse_instant(text: str) -> float:
@@ -123,7 +107,7 @@ def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool) 
         if set_to is not None:
             sandbox_clock.set(parse_instant(set_to))
         elif advance is not None:
-            sandbox_clock.advance(parse_duration(advance))
+            sandbox_clock.advance(parse_duration(advance, allow_negative=True))
         elif reset:
             sandbox_clock.reset()
         now = sandbox_clock.now()

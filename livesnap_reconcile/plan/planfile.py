@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from livesnap_reconcile.errors import PlanFileError, StateStale
 from livesnap_reconcile.plan.model import FORMAT_VERSION, Plan
+from livesnap_reconcile.state.atomic import atomic_write
 
 MAX_AGE_SECONDS = 3600
 
@@ -32,18 +31,11 @@ def save(plan: Plan, path: Path) -> None:
     doc = plan.to_dict()
     doc["checksum"] = checksum(doc)
     data = (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-    directory = path.parent if str(path.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        atomic_write(path, data)
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot write plan file: {exc.strerror}") from None
 
 
 def load(path: Path) -> Plan:
