@@ -228,6 +228,9 @@ class _Context:
                            diff=("provider",), forces_replacement=("provider",))]
         paths, forcing = compare.attribute_diff(d.kind, current, after)
         if forcing:
+            successor = self._replaced_job_successor(d, after, obj)
+            if successor is not None:
+                return [successor]
             return [Change(d.address, Action.REPLACE, d.kind, d.provider,
                            "immutable attribute changed: " + ", ".join(forcing), before=current, after=after,
                            remote_id=e.remote_id, depends_on=d.depends_on, diff=paths,
@@ -243,6 +246,25 @@ class _Context:
             out.append(Change(d.address, action, d.kind, d.provider, _status_reason(e, obj, after),
                               before=current, after=after, remote_id=e.remote_id, diff=("status",)))
         return out
+
+    def _replaced_job_successor(self, d: Resource, after: Mapping[str, Any],
+                                obj: RemoteObject | None) -> Change | None:
+        """Adopt the successor of a job replace that was interrupted after its create.
+
+        ICE cannot delete, so a replaced job stays visible (paused) after the replace stopped it.
+        If the run died before recording the new job, planning another replace would create a
+        second successor of the same name: take the existing one instead.
+        """
+        if d.kind != "job" or obj is None or obj.attributes.get("status") != "paused":
+            return None
+        match = self._find_unclaimed(d, after)
+        if match is None:
+            return None
+        self.adopted.add(self._owner_key(match.provider, match.kind, match.remote_id))
+        return Change(d.address, Action.ADOPT, d.kind, d.provider,
+                      f"job {match.remote_id} already replaces {obj.remote_id}, which is stopped",
+                      before=dict(match.attributes), after=after, remote_id=match.remote_id,
+                      depends_on=d.depends_on)
 
     def unexpected(self, changes: Iterable[Change]) -> list[Drift]:
         """Objects carrying our namespace that state does not know and no desired object matches."""
