@@ -47,3 +47,27 @@ def test_apply_killed_mid_run_then_reapplied_converges_without_duplicates(tmp_pa
     assert again.code == 0, again.out[-3000:] + again.err[-1000:]
     assert "No changes" in again.out
     procs.check_converged(sandbox.emulator(), state, desired)
+
+
+def test_job_replace_interrupted_after_its_create_adopts_the_successor(tmp_path, sandbox):
+    """ICE cannot delete: a replace stops the old job, then creates the new one. A run that dies
+    before recording the new job leaves state naming the stopped one; restoring the backup the
+    replace's own commit rotated reproduces exactly that moment, without racing a kill."""
+    manifest = procs.write_manifest(tmp_path / "livesnap.yaml", sandbox.url)
+    state = tmp_path / "state.json"
+    assert procs.apply(tmp_path, manifest, state, "--parallelism", "4").code == 0
+    manifest.write_text(manifest.read_text().replace("archive: {template: ice-10s}",
+                                                     "archive: {template: ice-latest}"))
+    address = "job.cam-c.archive"
+    replaced = procs.apply(tmp_path, manifest, state, "--target", address)
+    assert replaced.code == 0 and "replaced, created" in replaced.out, replaced.out[-1500:]
+    before_replace = json.loads((tmp_path / "state.json.backup").read_text())
+    successor = procs.read_state(state)["resources"][address]["remote_id"]
+    assert before_replace["resources"][address]["remote_id"] != successor
+    state.write_text(json.dumps(before_replace))  # the replace's create happened; its record did not
+
+    again = procs.apply(tmp_path, manifest, state, "--parallelism", "4")
+    assert again.code == 0, again.out[-2000:] + again.err
+    assert f"{address}: adopted id={successor}" in again.out
+    assert procs.plan_exit(tmp_path, manifest, state).code == 0
+    procs.check_converged(sandbox.emulator(), state, procs.desired_addresses(manifest))
