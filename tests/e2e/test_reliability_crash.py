@@ -15,8 +15,9 @@ from tests.e2e import procs
 
 
 @pytest.fixture
-def sandbox(tmp_path):
-    server = procs.SandboxProcess(tmp_path, data=tmp_path / "srv", seed=7, latency_ms=80)
+def sandbox(tmp_path, request):
+    latency = getattr(request, "param", 80.0)  # enough for several creates to be in flight at a kill
+    server = procs.SandboxProcess(tmp_path, data=tmp_path / "srv", seed=7, latency_ms=latency)
     try:
         yield server
     finally:
@@ -49,6 +50,7 @@ def test_apply_killed_mid_run_then_reapplied_converges_without_duplicates(tmp_pa
     procs.check_converged(sandbox.emulator(), state, desired)
 
 
+@pytest.mark.parametrize("sandbox", [0.0], indirect=True)
 def test_job_replace_interrupted_after_its_create_adopts_the_successor(tmp_path, sandbox):
     """ICE cannot delete: a replace stops the old job, then creates the new one. A run that dies
     before recording the new job leaves state naming the stopped one; restoring the backup the
