@@ -85,7 +85,7 @@ def apply(opts: GlobalOptions, paths: tuple[Path, ...], auto_approve: bool, para
 
 def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, targets, excludes, view):
     from livesnap_reconcile.cli.context import open_session
-    from livesnap_reconcile.cli.workflow import compute_plan, run_apply, state_lock
+    from livesnap_reconcile.cli.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
     try:
@@ -99,10 +99,26 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
                 _confirm()
             if fmt == "text":
                 click.echo("")
-            return run_apply(session, backend, planned.plan, planned.state, parallelism=parallelism,
-                             on_outcome=view.outcome)
+            return _run_interruptible(session, backend, planned.plan, planned.state, parallelism=parallelism,
+                                      view=view)
     finally:
         session.close()
+
+
+def _run_interruptible(session, backend, plan, state, *, parallelism: int, view):
+    """Apply; Ctrl-C or SIGTERM lets the changes in flight finish and be recorded, then stops."""
+    from livesnap_reconcile.cli.signals import on_stop_signals
+    from livesnap_reconcile.cli.workflow import run_apply
+
+    stop = threading.Event()
+
+    def request_stop() -> None:
+        click.echo("Interrupt received: finishing the changes in flight, then stopping "
+                   "(press Ctrl-C again to abort at once).", err=True)
+        stop.set()
+
+    with on_stop_signals(request_stop):
+        return run_apply(session, backend, plan, state, parallelism=parallelism, on_outcome=view.outcome, stop=stop)
 
 
 def _confirm() -> None:
@@ -117,7 +133,7 @@ def _confirm() -> None:
 
 def _apply_saved(opts, plan_path: Path, *, parallelism: int, view):
     from livesnap_reconcile.cli.context import build_providers, endpoints, load_desired, open_session
-    from livesnap_reconcile.cli.workflow import run_apply, state_lock
+    from livesnap_reconcile.cli.workflow import state_lock
     from livesnap_reconcile.plan.planfile import check_fresh, load
     from livesnap_reconcile.state import State, check_endpoints, check_plan_matches
 
@@ -141,6 +157,6 @@ def _apply_saved(opts, plan_path: Path, *, parallelism: int, view):
             state = state or State.new(lineage=plan.lineage)
             providers = build_providers(session, desired.providers)
             check_endpoints(state, endpoints(providers))
-            return run_apply(session, backend, plan, state, parallelism=parallelism, on_outcome=view.outcome)
+            return _run_interruptible(session, backend, plan, state, parallelism=parallelism, view=view)
     finally:
         session.close()

@@ -29,7 +29,7 @@ def run_main(main, argv: list[str]) -> int:
     """Call a click ``main`` in non-standalone mode and turn every outcome into an exit code."""
     try:
         rc = main(args=argv, standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort:  # click turns Ctrl-C outside an apply into Abort
         click.echo("Aborted.", err=True)
         return 1
     except click.ClickException as exc:
@@ -42,9 +42,6 @@ def run_main(main, argv: list[str]) -> int:
             traceback.print_exc()
         report(exc)
         return 1
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, never a traceback
         if _verbose(argv):
             traceback.print_exc()

@@ -13,7 +13,6 @@ Tests drive time through the module-level `sleep` (replace it to advance a fake 
 
 from __future__ import annotations
 
-import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ import click
 from livesnap_reconcile.cli.main import GlobalOptions
 from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.cli.plan import target_options
+from livesnap_reconcile.cli.signals import on_stop_signals
 from livesnap_reconcile.errors import LivesnapError
 
 MIN_SLEEP = 1.0
@@ -125,16 +125,8 @@ def log_line(number: int, cycle: Cycle, *, next_at: int | None, why: str) -> str
 @contextmanager
 def stop_on_signals(stop: Stop) -> Iterator[None]:
     """SIGTERM/SIGINT request a stop instead of killing the process (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
+    with on_stop_signals(stop.request):
         yield
-        return
-    handler = lambda signum, frame: stop.request()  # noqa: E731
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 @click.command()

@@ -8,6 +8,7 @@ them after the client is gone, which is the "committed but never recorded" case 
 from __future__ import annotations
 
 import json
+import signal
 
 import pytest
 
@@ -73,3 +74,24 @@ def test_job_replace_interrupted_after_its_create_adopts_the_successor(tmp_path,
     assert f"{address}: adopted id={successor}" in again.out
     assert procs.plan_exit(tmp_path, manifest, state).code == 0
     procs.check_converged(sandbox.emulator(), state, procs.desired_addresses(manifest))
+
+
+def test_ctrl_c_finishes_changes_in_flight_records_them_and_reports_interrupted(tmp_path, sandbox):
+    manifest = procs.write_manifest(tmp_path / "livesnap.yaml", sandbox.url)
+    state = tmp_path / "state.json"
+    desired = procs.desired_addresses(manifest)
+
+    first = procs.LiveApply(tmp_path, manifest, state, "--parallelism", "3")
+    first.wait_for_progress(2)
+    first.proc.send_signal(signal.SIGINT)
+    result = first.finish()
+    assert result.code == 1
+    assert "Apply interrupted." in result.out and "skipped: interrupted" in result.out
+    assert "finishing the changes in flight" in result.err and "Traceback" not in result.err
+    finished = [line for line in result.out.splitlines() if procs.PROGRESS.search(line) and ": skipped" not in line]
+    recorded = json.loads(state.read_text())["resources"]
+    assert 2 <= len(recorded) < len(desired)
+    assert len(recorded) == len(finished)  # every change reported as done is in state, and only those
+
+    assert procs.apply(tmp_path, manifest, state, "--parallelism", "3").code == 0
+    procs.check_converged(sandbox.emulator(), state, desired)
