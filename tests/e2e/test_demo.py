@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.e2e import procs
@@ -21,6 +22,10 @@ def test_examples_apply_to_the_sandbox_and_then_plan_shows_no_changes(tmp_path):
         return subprocess.run([*procs.livesnap_argv(), *args], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=120, stdin=subprocess.DEVNULL)
 
+    # Freeze the sandbox clock so no occurrence boundary can fall between the two commands.
+    frozen = livesnap("sandbox", "clock", "--data", str(work / ".livesnap" / "sandbox"), "--set",
+                      datetime.now(UTC).replace(microsecond=0).isoformat())
+    assert frozen.returncode == 0, frozen.stderr
     applied = livesnap("apply", "--sandbox", "--auto-approve", str(work))
     assert applied.returncode == 0, applied.stdout[-2000:] + applied.stderr[-2000:]
     assert "Apply complete!" in applied.stdout and " 0 failed" in applied.stdout
