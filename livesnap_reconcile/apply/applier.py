@@ -1,4 +1,4 @@
-"""Executes a Plan: dependency order, a bounded pool, state committed after every change.
+"""Executes a Plan: dependency order, a bounded pool, state committed after every change (`commit`).
 
 The applier never re-decides: it runs each `Change` through `apply.steps.execute`, records the
 outcome in state at once (so a crash loses nothing), keeps going past independent failures and
@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from livesnap_reconcile.apply.commit import GroupCommitter
 from livesnap_reconcile.apply.steps import execute
 from livesnap_reconcile.errors import LivesnapError, ProviderError, StateError
 from livesnap_reconcile.plan.model import Change, Plan
@@ -56,15 +57,13 @@ class Applier:
                  now: Callable[[], int], parallelism: int = 10,
                  on_outcome: Callable[[Outcome, int, int], None] | None = None,
                  stop: threading.Event | None = None) -> None:
-        self._backend = backend
-        self._state = state
+        self._committer = GroupCommitter(backend, state)
         self._providers = providers
         self._now = now
         self._parallelism = max(1, parallelism)
         self._on_outcome = on_outcome or (lambda o, done, total: None)
         self._stop = stop or threading.Event()
         self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
-        self._state_lock = threading.Lock()
 
     def apply(self, plan: Plan) -> Report:
         changes = {c.address: c for c in plan.changes}
@@ -121,7 +120,7 @@ class Applier:
                     if address not in finished:
                         record(Outcome(address, changes[address].action.value, "skipped",
                                        "skipped: interrupted"))
-        report.state = self._state
+        report.state = self._committer.state
         return report
 
     def _halted(self) -> bool:
@@ -133,9 +132,11 @@ class Applier:
         try:
             if provider is None:
                 raise LivesnapError(f"provider {change.provider!r} is not configured")
-            with self._state_lock:
-                previous = self._state.resources.get(change.address)
-                template_ids = {a: e.remote_id for a, e in self._state.resources.items() if e.kind == "template"}
+            # States are immutable and swapped whole, so reading one needs no lock (waiting for
+            # the writer's lock here would hold every worker behind each fsync).
+            state = self._committer.state
+            previous = state.resources.get(change.address)
+            template_ids = {a: e.remote_id for a, e in state.resources.items() if e.kind == "template"}
             result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
                              previous=previous)
             self._commit(change.address, result.entry)
@@ -158,6 +159,5 @@ class Applier:
                            time.monotonic() - started)
 
     def _commit(self, address: str, entry) -> None:
-        with self._state_lock:
-            state = self._state.with_entry(entry) if entry is not None else self._state.without(address)
-            self._state = self._backend.write(state)
+        # Durable before it is reported; changes finishing during a write share the next one.
+        self._committer.commit(address, entry)
