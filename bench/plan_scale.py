@@ -3,7 +3,7 @@
 Two modes, each printing one JSON object on stdout:
 
 - ``pure``: expand + make_plan from already-refreshed data (the `RemoteObject` list is built once,
-  outside the timing). Best and median of ``--repeat`` runs, wall and CPU time; the allocation
+  in a child process, and handed over pickled, so peak RSS counts the inputs and planning only). Best and median of ``--repeat`` runs, wall and CPU time; the allocation
   peak of one traced run (tracemalloc, inputs excluded); the process's peak RSS.
 - ``cli``: what `livesnap plan` does (load + validate the YAML, read state, refresh through the
   in-process emulator, plan, render text) via the CLI's own `compute_plan`, with per-phase times
@@ -18,8 +18,10 @@ import argparse
 import gc
 import json
 import os
+import pickle
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,23 +49,44 @@ def _counts(desired: Any) -> dict[str, int]:
             "deferred": len(desired.deferred)}
 
 
+def build_inputs(size: int, out: Path) -> None:
+    """Build the fleet and pickle what planning takes (manifest data, state, remote objects)."""
+    fleet = synth.build(size)
+    fleet.desired = None
+    with open(out, "wb") as fh:
+        pickle.dump(fleet, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_inputs(size: int) -> synth.Fleet:
+    """The fleet of ``size``, built in a child process so that this process's peak RSS holds
+    only what `livesnap plan` would hold (the inputs and the planning), not the sandbox store."""
+    with tempfile.TemporaryDirectory(prefix="livesnap-bench-") as tmp:
+        path = Path(tmp) / "fleet.pickle"
+        subprocess.run([sys.executable, "-m", "bench.plan_scale", "--mode", "build", "--size", str(size),
+                        "--out", str(path)], check=True, cwd=Path(__file__).resolve().parent.parent)
+        with open(path, "rb") as fh:
+            fleet: synth.Fleet = pickle.load(fh)
+    return fleet
+
+
 def run_pure(size: int, *, repeat: int) -> dict[str, Any]:
     from livesnap_reconcile.manifest.expand import expand
     from livesnap_reconcile.plan.planner import make_plan
 
-    fleet = synth.build(size)
+    fleet = load_inputs(size)
     gc.collect()
     rss_inputs = current_rss_mb()
     walls, cpus, plan = [], [], None
     for _ in range(repeat):
-        plan = None
+        desired = plan = None
         gc.collect()
         w, c = time.perf_counter(), time.process_time()
         desired = expand(fleet.data, now=fleet.now)
         plan = make_plan(desired, fleet.state.resources, fleet.remote, now=fleet.now)
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
-    plan = None
+    peak_untraced = peak_rss_mb()  # before tracemalloc, whose own bookkeeping costs memory
+    desired = plan = None
     gc.collect()
     tracemalloc.start()
     desired = expand(fleet.data, now=fleet.now)
@@ -75,7 +98,7 @@ def run_pure(size: int, *, repeat: int) -> dict[str, Any]:
             "changes": dict(actions), "drift_found": len(plan.drift),
             "wall_s": min(walls), "wall_median_s": statistics.median(walls), "cpu_s": min(cpus),
             "alloc_peak_mb": round(traced_peak, 1), "rss_inputs_mb": round(rss_inputs, 1),
-            "peak_rss_mb": round(peak_rss_mb(), 1)}
+            "peak_rss_mb": round(peak_untraced, 1)}
 
 
 def run_cli(size: int) -> dict[str, Any]:
@@ -156,9 +179,13 @@ def _at_vendor_rates(made: Counter[str]) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, required=True)
-    parser.add_argument("--mode", choices=("pure", "cli"), default="pure")
+    parser.add_argument("--mode", choices=("pure", "cli", "build"), default="pure")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, help="where --mode build writes its pickle")
     args = parser.parse_args(argv)
+    if args.mode == "build":
+        build_inputs(args.size, args.out)
+        return
     result = run_pure(args.size, repeat=args.repeat) if args.mode == "pure" else run_cli(args.size)
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
