@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from deepdiff import DeepDiff
-
 # Attributes that can change in place (templates) or must replace the object (jobs, tasks).
 IMMUTABLE: dict[str, tuple[str, ...]] = {
     "template": (),
@@ -39,6 +37,9 @@ def changed_paths(before: Mapping[str, Any] | None, after: Mapping[str, Any] | N
     """Dotted paths of the attributes that differ (``output.bucket``), sorted."""
     if before == after:
         return ()
+    # Imported here: deepdiff costs ~100 ms of start-up, and a plan without changes never needs it.
+    from deepdiff import DeepDiff
+
     diff = DeepDiff(dict(before or {}), dict(after or {}))
     return tuple(sorted({_dotted(p) for p in diff.affected_paths}))
 
