@@ -53,6 +53,8 @@ def _dotted(path: Any) -> str:
 def attribute_diff(kind: str, before: Mapping[str, Any] | None,
                    after: Mapping[str, Any] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(changed paths, the subset that forces replacement) between recorded and desired."""
+    if before == after:
+        return (), ()  # the common case at scale: skip building the comparable copies
     b, a = comparable(kind, before), comparable(kind, after)
     if kind == "task":
         # scheduled_start is part of the address; compare it only when both sides know it.
@@ -66,6 +68,8 @@ def attribute_diff(kind: str, before: Mapping[str, Any] | None,
 
 def same_object(kind: str, recorded: Mapping[str, Any], remote: Mapping[str, Any]) -> tuple[str, ...]:
     """Paths where the remote object differs from what state recorded (drift), ignoring status."""
+    if recorded == remote:
+        return ()
     b, a = comparable(kind, recorded), comparable(kind, remote)
     if kind == "task":
         b.pop("scheduled_start", None)
