@@ -92,6 +92,20 @@ def test_two_hundred_fifty_jobs_discovered_over_loopback():
         # 3 slices of 30 days, each paged by 100; one Get per discovered job.
         assert ice.requests["ListLiveSnapshotJobs"] <= 3 + 250 // 100 + 1
         assert ice.requests["GetLiveSnapshotJob"] == 250
+
+        # Once they are known (in state), the listing alone refreshes them: no Get per job, and
+        # the attributes equal what Get returned.
+        known = tuple(Known(f"job.{o.remote_id}", "job", o.remote_id, o.attributes) for o in found)
+        again_provider = box.provider("alibaba")
+        again = again_provider.refresh(RefreshQuery(namespace="ns", now=T0, known=known, desired=desired))
+        assert sorted((o.remote_id, o.attributes) for o in again) == sorted((o.remote_id, o.attributes) for o in found)
+        assert again_provider.requests.get("GetLiveSnapshotJob", 0) == 0
+        # A job whose recorded name no longer matches (edited behind our back) is fetched in full.
+        stale = (Known("job.x", "job", found[0].remote_id, {**found[0].attributes, "name": "ls/ns/other/x/0",
+                                                             "rtmp_url": "rtmp://stale.example.com/a/b"}),)
+        third = box.provider("alibaba")
+        refetched = {o.remote_id: o for o in third.refresh(RefreshQuery(namespace="ns", now=T0, known=stale))}
+        assert refetched[found[0].remote_id].attributes == found[0].attributes
     finally:
         box.close()
 

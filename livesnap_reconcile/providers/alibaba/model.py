@@ -87,3 +87,16 @@ def job_object(data: Mapping[str, Any], *, provider: str) -> RemoteObject:
         status=raw,
         extra={"create_time": str(data.get("CreateTime") or "")},
     )
+
+
+def job_object_from_list(item: Mapping[str, Any], *, recorded: Mapping[str, Any], provider: str) -> RemoteObject:
+    """A job from a `ListLiveSnapshotJobs` item, for a job whose recorded JobName it carries.
+
+    List items omit the stream URL and callback. Those are immutable and hashed into the JobName's
+    digest, so a job still carrying the recorded name still has the recorded values: taking them
+    from state saves one `GetLiveSnapshotJob` per job on every refresh.
+    """
+    full = dict(item)
+    full["StreamInput"] = {"Url": recorded.get("rtmp_url") or ""}
+    full["CallbackUrl"] = recorded.get("callback_url")
+    return job_object(full, provider=provider)

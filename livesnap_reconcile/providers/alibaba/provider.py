@@ -98,17 +98,23 @@ class AlibabaProvider:
     def _refresh_jobs(self, query: RefreshQuery) -> Iterator[RemoteObject]:
         prefix = f"ls/{query.namespace}/"
         wanted = {r.attributes.get("name") for r in query.desired if r.kind == "job"}
-        ids = {k.remote_id for k in query.known if k.kind == "job"}
-        # Discovery: jobs a desired resource could adopt, and running jobs carrying our prefix
-        # (reported as unexpected drift). Paused predecessors of replaced jobs are left alone
-        # and not fetched, to keep refresh cheap.
-        if wanted or ids:
+        known = {k.remote_id: k for k in query.known if k.kind == "job"}
+        to_get: set[str] = set(known)
+        # One listing serves three purposes: known jobs still carrying their recorded name are
+        # read from it (no Get each); jobs a desired resource could adopt, and running jobs
+        # carrying our prefix (unexpected drift), are fetched in full. Paused predecessors of
+        # replaced jobs are left alone.
+        if wanted or known:
             now = int(self._clock())
             for item in self._list_jobs(prefix, start=now - self.history, end=now + 3600):
-                name = str(item.get("JobName", ""))
-                if name in wanted or (name.startswith(prefix) and item.get("Status") != "paused"):
-                    ids.add(str(item["JobId"]))
-        for job_id in sorted(ids):
+                job_id, name = str(item.get("JobId")), str(item.get("JobName", ""))
+                recorded = known.get(job_id)
+                if recorded is not None and recorded.attributes.get("name") == name and item.get("SnapshotOutput"):
+                    to_get.discard(job_id)
+                    yield model.job_object_from_list(item, recorded=recorded.attributes, provider=self.name)
+                elif name in wanted or (name.startswith(prefix) and item.get("Status") != "paused"):
+                    to_get.add(job_id)
+        for job_id in sorted(to_get):  # known jobs older than the listed history, and discoveries
             obj = self.get("job", job_id)
             if obj is not None and obj.attributes["name"].startswith(prefix):
                 yield obj
