@@ -108,7 +108,9 @@ def check_command(args: list[str]) -> tuple[str, ...]:
         else:
             positional_seen = True
         i += 1
-    assert path and not subcommands(path), f"`livesnap {' '.join(args)}` does not name a command"
+    eager = {"--version", "--help", "-h"}  # the group's own actions need no sub-command
+    assert (path and not subcommands(path)) or (not path and eager & set(args)), \
+        f"`livesnap {' '.join(args)}` does not name a command"
     return path
 
 
