@@ -9,13 +9,13 @@ value of the wrong type was already reported by the schema and is skipped here. 
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.manifest import timespec
 from livesnap_reconcile.manifest.diagnostics import ManifestPath
 
@@ -74,16 +74,6 @@ def _provider(provider: Mapping[str, Any], path: ManifestPath) -> Iterator[Probl
         if not is_loopback(host):
             yield _err((*path, "endpoint"), "endpoint must use https:// (plain http is allowed only for "
                        "loopback hosts such as 127.0.0.1 or localhost)")
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _vendor_of(node: Mapping[str, Any], path: ManifestPath, vendors: Mapping[str, str | None],

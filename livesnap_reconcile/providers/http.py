@@ -11,7 +11,6 @@ non-loopback host. It must not know vendor wire formats or codes: each vendor cl
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import random
 import threading
@@ -30,6 +29,7 @@ from livesnap_reconcile.errors import (
     Unavailable,
     UnknownOutcome,
 )
+from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.providers.pacing import Backoff, Buckets
 
 log = logging.getLogger("livesnap.providers")
@@ -40,16 +40,6 @@ MESSAGE_LIMIT = 300
 def truncate(text: str, limit: int = MESSAGE_LIMIT) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_endpoint(url: str, *, provider: str) -> str:

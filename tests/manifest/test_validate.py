@@ -16,10 +16,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from livesnap_reconcile.errors import ManifestError
+from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.manifest import credentials, schema
 from livesnap_reconcile.manifest.diagnostics import Diagnostic
 from livesnap_reconcile.manifest.load import load_manifest
-from livesnap_reconcile.manifest.semantic import is_loopback
 from livesnap_reconcile.manifest.validate import load_and_validate, validate
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "manifests"
