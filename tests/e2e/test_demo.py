@@ -15,7 +15,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "manifests"
 
 def test_examples_apply_to_the_sandbox_and_then_plan_shows_no_changes(tmp_path):
     work = tmp_path / "manifests"
-    shutil.copytree(EXAMPLES, work)
+    shutil.copytree(EXAMPLES, work, ignore=shutil.ignore_patterns(".livesnap"))  # not a previous demo's sandbox
     env = procs.cli_env(tmp_path)
 
     def livesnap(*args: str) -> subprocess.CompletedProcess:
