@@ -6,6 +6,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 @contextmanager
@@ -18,14 +19,14 @@ def on_stop_signals(request_stop: Callable[[], None]) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {}
+    previous: dict[signal.Signals, Any] = {}
 
     def handler(signum, frame) -> None:
         for sig, old in previous.items():
             signal.signal(sig, old)
         request_stop()
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous.update({sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)})
     try:
         yield
     finally:

@@ -34,7 +34,8 @@ def state_lock(session: Session, operation: str):
 
 def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets: Sequence[str] = (),
                  excludes: Sequence[str] = ()) -> Planned:
-    from livesnap_reconcile.plan.planner import check_guards, make_plan, select
+    from livesnap_reconcile.plan.guards import check_guards, select
+    from livesnap_reconcile.plan.planner import make_plan
     from livesnap_reconcile.state import State, check_endpoints
 
     now = session.now()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 
 from livesnap_reconcile.errors import GuardError
+from livesnap_reconcile.plan.guards import check_guards, select
 from livesnap_reconcile.plan.model import Action
-from livesnap_reconcile.plan.planner import check_guards, make_plan, select
+from livesnap_reconcile.plan.planner import make_plan
 from livesnap_reconcile.resources import DesiredState, ProviderConfig, RemoteObject, Resource
 from livesnap_reconcile.state import StateEntry
 

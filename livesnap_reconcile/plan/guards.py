@@ -1,0 +1,69 @@
+"""Guards and selection over a computed plan: `protect` (Terraform's prevent_destroy, remembered
+in state) and `--target`/`--exclude`. Pure, like the planner that calls them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from livesnap_reconcile.errors import GuardError
+from livesnap_reconcile.plan.model import Action, Change, Plan
+from livesnap_reconcile.resources import DesiredState
+
+if TYPE_CHECKING:
+    from livesnap_reconcile.plan.planner import Recorded
+
+
+
+def _matches(address: str, patterns: Sequence[str]) -> bool:
+    return any(address == p or address.startswith(p + ".") or address.startswith(p + "[") for p in patterns)
+
+
+def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] = ()) -> Plan:
+    """Keep only changes named by ``targets`` (prefixes allowed), plus what they depend on."""
+    if not targets and not excludes:
+        return plan
+    by_address = {c.address: c for c in plan.changes}
+    keep = {a for a in by_address if (not targets or _matches(a, targets)) and not _matches(a, excludes)}
+    stack = list(keep)
+    while stack:
+        for dep in by_address[stack.pop()].depends_on:
+            if dep in by_address and dep not in keep:
+                keep.add(dep)
+                stack.append(dep)
+    changes = tuple(c for c in plan.changes if c.address in keep)
+    return replace(plan, changes=changes)
+
+
+def protected_addresses(desired: DesiredState, recorded: Mapping[str, Recorded]) -> set[str]:
+    """Protection from the manifest and, remembered, from state (a deleted block stays protected)."""
+    out = {e.address for e in recorded.values() if getattr(e, "protect", False)}
+    for r in desired.resources:
+        if r.protect:
+            out.add(r.address)
+        else:
+            out.discard(r.address)  # `protect: false` in the manifest is how a guard is retired
+    return out
+
+
+def _destroys(change: Change) -> bool:
+    if change.action in (Action.DELETE, Action.REPLACE):
+        return True
+    # ICE has no delete: a removed job that is already paused is only forgotten, but forgetting a
+    # protected job would silently drop its guard with its block, so it counts as destruction.
+    return change.action is Action.FORGET and change.kind == "job"
+
+
+def check_guards(plan: Plan, protected: set[str]) -> None:
+    """Refuse a plan that would destroy or replace a protected object (Terraform's prevent_destroy).
+
+    Pausing a job the manifest itself asks to pause is not destruction and is allowed.
+    """
+    bad = [c for c in plan.changes if c.address in protected and _destroys(c)]
+    if bad:
+        lines = [f"{c.address} is protected (protect: true) but the plan would {c.action.value} it ({c.reason})"
+                 for c in bad]
+        hint = "set `protect: false` and apply first, or `livesnap state rm` it, to retire a protected object"
+        raise GuardError("; ".join(lines) + f". To proceed: {hint}.")
