@@ -66,9 +66,11 @@ def load_desired(session: Session, *, now: int):
 
 
 def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> dict[str, Any]:
+    from livesnap_reconcile.errors import AuthError
     from livesnap_reconcile.providers import SANDBOX_ENDPOINT, make_provider
 
-    out = {}
+    out: dict[str, Any] = {}
+    missing: list[str] = []
     for name, config in sorted(configs.items()):
         if session.emulator is not None:
             from livesnap_reconcile.emulator import SANDBOX_KEYS
@@ -78,8 +80,13 @@ def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> 
                                       credentials=(key_id, secret, None), endpoint=SANDBOX_ENDPOINT,
                                       now=session.emulator.clock.now)
         else:
-            out[name] = make_provider(config)
+            try:
+                out[name] = make_provider(config)
+            except AuthError as exc:  # report every provider lacking credentials, not just the first
+                missing.append(str(exc))
     session.providers = out
+    if missing:
+        raise AuthError("\n".join(missing))
     return out
 
 

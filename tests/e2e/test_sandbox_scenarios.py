@@ -271,3 +271,15 @@ def test_running_job_carrying_our_namespace_but_unknown_to_state_is_reported(sb)
     assert stray.remote_id in out and "ls/e2e/stage/stray/00000000" in out
     planned = sb.plan(code=0).output  # reported, never touched: no change is planned for it
     assert f"job:{stray.remote_id}" in planned and "No changes." in planned
+
+
+def test_missing_credentials_name_every_provider_and_leak_nothing(tmp_path, monkeypatch):
+    for var in ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "TENCENTCLOUD_SECRET_ID",
+                "TENCENTCLOUD_SECRET_KEY", "ALIBABA_CLOUD_PROFILE", "ALIBABA_CLOUD_CREDENTIALS_FILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "live.yaml").write_text(MANIFEST)
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "provider 'ice'" in result.output and "provider 'css'" in result.output
+    assert "TENCENTCLOUD_SECRET_ID" in result.output and "ALIBABA_CLOUD_ACCESS_KEY_ID" in result.output
