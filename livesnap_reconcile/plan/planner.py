@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from livesnap_reconcile.plan import compare
 from livesnap_reconcile.plan.guards import protected_addresses
-from livesnap_reconcile.plan.model import Action, Change, DeferredItem, Drift, Plan
+from livesnap_reconcile.plan.model import Action, Change, Drift, Plan
 from livesnap_reconcile.resources import DesiredState, RemoteObject, Resource
 
 RESOLVE_SLACK = 60  # seconds a task's remote start may precede its scheduled start and still match
@@ -51,7 +51,7 @@ def make_plan(desired: DesiredState, recorded: Mapping[str, Recorded],
     return Plan(
         changes=tuple(sorted(changes, key=lambda c: c.address)),
         drift=tuple(sorted(drift, key=lambda d: (d.address, d.what))),
-        deferred=tuple(DeferredItem(d.address, d.start, d.end, d.not_before) for d in desired.deferred),
+        deferred=desired.deferred,
         next_change_at=desired.next_change_at,
         namespace=desired.namespace,
         lineage=lineage,
