@@ -283,3 +283,15 @@ def test_missing_credentials_name_every_provider_and_leak_nothing(tmp_path, monk
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "provider 'ice'" in result.output and "provider 'css'" in result.output
     assert "TENCENTCLOUD_SECRET_ID" in result.output and "ALIBABA_CLOUD_ACCESS_KEY_ID" in result.output
+
+
+def test_json_plan_of_a_real_run_validates_against_the_published_schema(sb):
+    from livesnap_reconcile.plan.render_json import validate_plan_document
+
+    applied(sb)
+    sb.emulator().tencent_delete_task(sb.state()[LAUNCH]["remote_id"])  # drift, so every section is filled
+    sb.edit("interval: 10, cos", "interval: 20, cos")
+    doc = json.loads(sb.run("plan", "--format", "json", str(sb.root)).output)
+    validate_plan_document(doc)
+    assert {c["action"] for c in doc["changes"]} == {"create", "update"}
+    assert doc["drift"] and doc["deferred"] and doc["format_version"] == 1
