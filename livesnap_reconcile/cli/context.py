@@ -7,7 +7,6 @@ functions so `livesnap --help` and `validate` stay fast.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from livesnap_reconcile.cli.main import GlobalOptions
+from livesnap_reconcile.clock import business_now
 from livesnap_reconcile.errors import LivesnapError
 from livesnap_reconcile.resources import DesiredState, ProviderConfig, RefreshQuery, RemoteObject
 
@@ -44,6 +44,7 @@ def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | 
     from livesnap_reconcile.state.paths import manifest_home
 
     paths = [Path(p) for p in paths]
+    business_now()  # a malformed LIVESNAP_NOW fails here, before any work
     use_sandbox = opts.sandbox if sandbox is None else sandbox
     if use_sandbox:
         sandbox_dir = manifest_home(paths) / ".livesnap" / "sandbox"
@@ -51,9 +52,9 @@ def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | 
         from livesnap_reconcile.emulator import Emulator
 
         sandbox_dir.mkdir(parents=True, exist_ok=True)
-        emulator = Emulator(data_dir=sandbox_dir)
+        emulator = Emulator(data_dir=sandbox_dir, wall=business_now)
         return Session(opts, paths, state_path, sandbox_dir, lambda: int(emulator.clock.now()), emulator)
-    return Session(opts, paths, opts.state or default_state_path(paths), None, lambda: int(time.time()))
+    return Session(opts, paths, opts.state or default_state_path(paths), None, business_now)
 
 
 def load_desired(session: Session, *, now: int):
@@ -81,7 +82,7 @@ def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> 
                                       now=session.emulator.clock.now)
         else:
             try:
-                out[name] = make_provider(config)
+                out[name] = make_provider(config, now=session.now)
             except AuthError as exc:  # report every provider lacking credentials, not just the first
                 missing.append(str(exc))
     session.providers = out

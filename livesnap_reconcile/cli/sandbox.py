@@ -2,7 +2,7 @@
 
 A thin shell over `livesnap_reconcile.emulator`: it parses flags, starts the loopback server, prints
 where it listens and the sandbox keys as ready-to-paste `export` lines, and stops cleanly on
-SIGINT/SIGTERM. It imports click and the emulator only.
+SIGINT/SIGTERM. It imports click, the emulator and the business clock only.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.params import parse_duration
+from livesnap_reconcile.clock import business_now
 from livesnap_reconcile.emulator import SANDBOX_KEYS, Clock, Emulator, Faults, StoreError, serve
 
 DEFAULT_DATA = Path(".livesnap/sandbox")
@@ -68,7 +69,7 @@ def serve_cmd(host: str, port: int, data_dir: Path, memory: bool, latency_ms: fl
     """Serve both vendors' snapshot APIs over HTTP until Ctrl-C or SIGTERM."""
     faults = Faults(latency_ms=latency_ms, fail_rate=fail_rate, drop_rate=drop_rate, rps=rps)
     try:
-        emulator = Emulator(data_dir=None if memory else data_dir, faults=faults, seed=seed)
+        emulator = Emulator(data_dir=None if memory else data_dir, faults=faults, seed=seed, wall=business_now)
         server = serve(emulator, host=host, port=port)
     except (OSError, StoreError, ValueError) as exc:
         raise click.ClickException(f"cannot start the sandbox: {exc}") from None
@@ -103,7 +104,7 @@ def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool) 
     if sum(x is not None and x is not False for x in (set_to, advance, reset or None)) > 1:
         raise click.UsageError("use at most one of --set, --advance and --reset")
     try:
-        sandbox_clock = Clock(path=data_dir / "clock.json")
+        sandbox_clock = Clock(path=data_dir / "clock.json", wall=business_now)
         if set_to is not None:
             sandbox_clock.set(parse_instant(set_to))
         elif advance is not None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from livesnap_reconcile.clock import business_now
 from livesnap_reconcile.errors import ManifestError
 
 
@@ -31,7 +32,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         loaded = load_manifest(paths)
         files = [str(f) for f in loaded.files]
         # The composition root may read the clock: past windows are reported as warnings.
-        diagnostics = check(loaded, now=datetime.now(UTC))
+        diagnostics = check(loaded, now=datetime.fromtimestamp(business_now(), UTC))
     except ManifestError as exc:
         diagnostics = list(exc.diagnostics)
     errors = sum(1 for d in diagnostics if d.severity == "error")

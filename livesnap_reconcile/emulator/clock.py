@@ -1,8 +1,9 @@
 """The sandbox's business clock: the "now" that drives task states, task time rules and CreateTime.
 
 It is *not* the clock used for signature skew checks: real clients sign with real time, so those
-checks use the wall clock (see ``Emulator(auth_clock=...)``). This clock is real time by default;
-tests and ``livesnap sandbox clock`` freeze it (``set``) or move it (``advance``). With a ``path`` its
+checks use the wall clock (see ``Emulator(auth_clock=...)``). This clock follows ``wall`` (real
+time unless the caller pins business time) while running; tests and ``livesnap sandbox clock``
+freeze it (``set``) or move it (``advance``). With a ``path`` its
 setting lives in a small JSON file so that several processes sharing one sandbox directory agree.
 """
 
@@ -12,6 +13,7 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from livesnap_reconcile.emulator.jsonfile import atomic_write_json, file_stamp
@@ -24,8 +26,10 @@ class Clock:
     time while running). ``set`` freezes; ``advance`` moves a frozen clock or shifts a running one.
     """
 
-    def __init__(self, now: float | None = None, *, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, now: float | None = None, *, path: str | os.PathLike[str] | None = None,
+                 wall: Callable[[], float] = time.time) -> None:
         self._lock = threading.Lock()
+        self._wall = wall
         self._frozen: float | None = float(now) if now is not None else None
         self._offset = 0.0
         self._path = Path(path) if path is not None else None
@@ -51,7 +55,7 @@ class Clock:
             self._reload()
             if self._frozen is not None:
                 return self._frozen
-            return time.time() + self._offset
+            return self._wall() + self._offset
 
     def set(self, ts: float) -> None:
         """Freeze business time at ``ts`` (unix seconds)."""

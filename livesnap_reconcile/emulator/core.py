@@ -52,10 +52,10 @@ class Emulator(HooksMixin):
     def __init__(self, *, clock: Clock | None = None, data_dir: str | Path | None = None,
                  faults: Faults | None = None, seed: int = 0, keys: Mapping[str, Any] | None = None,
                  auth_clock: Callable[[], float] | None = None, timer: Callable[[], float] | None = None,
-                 sleep: Callable[[float], None] | None = None) -> None:
+                 sleep: Callable[[float], None] | None = None, wall: Callable[[], float] = time.time) -> None:
         self.data_dir = Path(data_dir) if data_dir is not None else None
         if clock is None:
-            clock = Clock(path=self.data_dir / "clock.json") if self.data_dir is not None else Clock()
+            clock = Clock(path=self.data_dir / "clock.json" if self.data_dir is not None else None, wall=wall)
         self.clock = clock
         self.store = Store(self.data_dir)
         self.faults = faults or Faults()
