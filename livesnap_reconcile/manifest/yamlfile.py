@@ -13,19 +13,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from livesnap_reconcile.manifest.diagnostics import Diagnostic, ManifestPath, format_path
+from livesnap_reconcile.manifest.yamldepth import deepest_point
+from livesnap_reconcile.manifest.yamlsyntax import syntax_message
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Nodes that aliases may add beyond the document's own nodes; a real manifest needs a handful.
 MAX_ALIAS_EXPANSION = 100_000
 MAX_DEPTH = 64
-_SAFE_NESTING = 1000  # far below the depth at which the C composer would exhaust the stack
-_INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
+_TOO_DEEP = f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)"
 
 Mark = tuple[str, int, int]  # (file, line, column), 1-based
 
@@ -36,11 +38,17 @@ _FLOAT = re.compile(
     r"""|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"""
 )
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _PythonLoader(yaml.SafeLoader):
     """The safe loader with YAML 1.1's surprising implicit types removed (see module docstring)."""
+
+
+class _LibyamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same rules on libyaml, where PyYAML was built with it (the usual wheels are)."""
+
+
+# Both loaders must give the same results; tests run the corpus with each.
+LOADERS: dict[str, Any] = {"libyaml": _LibyamlLoader, "python": _PythonLoader}
+_Loader: Any = _LibyamlLoader if getattr(yaml, "__with_libyaml__", False) else _PythonLoader
 
 
 def _resolvers() -> dict:
@@ -54,7 +62,8 @@ def _resolvers() -> dict:
     return table
 
 
-_Loader.yaml_implicit_resolvers = _resolvers()
+for _loader in LOADERS.values():
+    _loader.yaml_implicit_resolvers = _resolvers()
 _SCALARS = SafeConstructor()
 
 
@@ -122,57 +131,29 @@ def _decode(raw: bytes) -> str:
 
 
 def _compose(text: str) -> Node | None:
-    if _may_be_deep(text):
-        _check_depth(text)
-    loader = _Loader(text)
+    deep = deepest_point(text, MAX_DEPTH)
+    if deep:
+        raise _Refused(*deep, _TOO_DEEP)
+    loader = None
     try:
+        loader = _Loader(text)  # the pure-Python reader already checks characters here
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise _Refused(line, column, f"YAML syntax error: {what}") from None
+        found = text[mark.index : mark.index + 1] if mark else ""
+        raise _Refused(line, column, syntax_message(exc.context, exc.problem, found)) from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise _Refused(line, column, f"unacceptable character #x{exc.character:04x} in YAML") from None
     except yaml.YAMLError as exc:
         raise _Refused(1, 1, f"YAML error: {exc}") from None
-    except RecursionError:
-        raise _Refused(1, 1, f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)") from None
+    except RecursionError:  # a shape the depth scan counts low, nested beyond the parser's stack
+        raise _Refused(1, 1, _TOO_DEEP) from None
     finally:
-        loader.dispose()
-
-
-def _may_be_deep(text: str) -> bool:
-    """Cheap bound: each level of nesting needs a '[', '{', '-', '?' or one more column of indentation.
-
-    The C composer recurses without a guard, so a pathologically deep document must be caught
-    before it runs; ordinary manifests stay far below this bound and skip the extra pass.
-    """
-    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
-    return sum(text.count(c) for c in "[{-?") + indent > _SAFE_NESTING
-
-
-def _check_depth(text: str) -> None:
-    """Walk the event stream (no recursion) and refuse nesting deeper than MAX_DEPTH."""
-    depth = 0
-    loader = _Loader(text)
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                    raise _Refused(line, column, f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError:
-        return  # the real parse reports syntax errors with their marks
-    finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _check_expansion(root: Node) -> None:
@@ -191,7 +172,7 @@ def _check_expansion(root: Node) -> None:
         if key in active:
             raise _Refused(*_pos(node), "recursive YAML alias: a node contains itself")
         if depth > MAX_DEPTH:
-            raise _Refused(*_pos(node), f"YAML nesting is too deep (the limit is {MAX_DEPTH} levels)")
+            raise _Refused(*_pos(node), _TOO_DEEP)
         active.add(key)
         total = 1
         if isinstance(node, SequenceNode):

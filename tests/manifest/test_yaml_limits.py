@@ -2,7 +2,9 @@
 
 What we test here: a 20 MB file is refused from its size alone (it is never opened); a file that
 passes the size check but grows is still cut off; a "billion laughs" document is refused from
-node counts without being expanded; arbitrary text either loads or raises `ManifestError`.
+node counts without being expanded; nesting deeper than 64 levels is refused by our own scan with
+our own message, before either YAML loader runs; arbitrary text either loads or raises
+`ManifestError` with either loader.
 """
 
 from __future__ import annotations
@@ -88,11 +90,13 @@ def test_modest_aliases_are_fine(tmp_path: Path):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#\n \t%@`?,.12") + ["\x00", "é"]), max_size=80))
-def test_arbitrary_text_loads_or_raises_manifest_error(text: str):
+@given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#\n \t%@`?,.12") + ["\x00", "é"]), max_size=80),
+       st.sampled_from(sorted(yamlfile.LOADERS)))
+def test_arbitrary_text_loads_or_raises_manifest_error(text: str, loader: str):
     import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlfile, "_Loader", yamlfile.LOADERS[loader])
         path = Path(tmp) / "m.yaml"
         path.write_text(text, encoding="utf-8")
         try:
@@ -103,18 +107,53 @@ def test_arbitrary_text_loads_or_raises_manifest_error(text: str):
             assert isinstance(loaded.data, dict)
 
 
-@pytest.mark.parametrize("text", [
-    "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
-    "a: " + "{b: " * 5_000 + "1" + "}" * 5_000 + "\n",
-    "- " * 30_000 + "x\n",
-    "".join(" " * i + f"k{i}:\n" for i in range(2_000)),
-], ids=["flow-lists", "flow-maps", "block-lists", "block-maps"])
-def test_pathological_nesting_is_refused_before_composing(tmp_path: Path, text: str):
-    # The C composer recurses without a guard: these would crash the process, not raise.
+DEEP = {
+    "flow-lists": "a: " + "[" * 200_000 + "]" * 200_000 + "\n",
+    "flow-maps": "a: " + "{b: " * 5_000 + "1" + "}" * 5_000 + "\n",
+    "block-lists": "- " * 30_000 + "x\n",
+    "block-maps": "".join(" " * i + f"k{i}:\n" for i in range(2_000)),
+    "just-over": "a: " + "[" * 64 + "]" * 64 + "\n",  # the mapping plus 64 lists: 65 levels
+}
+
+
+@pytest.mark.parametrize("loader", sorted(yamlfile.LOADERS))
+@pytest.mark.parametrize("name", sorted(DEEP))
+def test_pathological_nesting_is_refused_before_any_parser_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, loader: str
+):
+    # The C composer recurses without a guard and newer libyaml refuses at 1000 levels in its own
+    # words: the limit is ours, checked before either loader is even constructed.
+    def no_parser(*args, **kwargs):
+        raise AssertionError(f"the {loader} loader saw a document that was too deep")
+
+    monkeypatch.setattr(yamlfile, "_Loader", no_parser)
     path = tmp_path / "deep.yaml"
-    path.write_text(text)
+    path.write_text(DEEP[name])
     with pytest.raises(ManifestError) as caught:
         load_manifest([path])
     (diag,) = caught.value.diagnostics
     assert diag.message == "YAML nesting is too deep (the limit is 64 levels)"
     assert diag.line >= 1
+
+
+@pytest.mark.parametrize("loader", sorted(yamlfile.LOADERS))
+def test_sixty_four_levels_are_allowed_with_either_loader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loader: str
+):
+    monkeypatch.setattr(yamlfile, "_Loader", yamlfile.LOADERS[loader])
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 63 + "]" * 63 + "\n")
+    data: object = load_manifest([path]).data
+    for _ in range(64):
+        assert isinstance(data, dict | list)
+        data = data["a"] if isinstance(data, dict) else (data[0] if data else None)
+    assert data is None
+
+
+def test_the_libyaml_loader_is_libyaml_where_pyyaml_has_it():
+    import yaml
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("this PyYAML was built without libyaml")
+    assert issubclass(yamlfile.LOADERS["libyaml"], yaml.CSafeLoader)
+    assert not issubclass(yamlfile.LOADERS["python"], yaml.CSafeLoader)
