@@ -14,6 +14,7 @@ Tests drive time through the module-level `sleep` (replace it to advance a fake 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,11 +29,22 @@ from livesnap_reconcile.cli.signals import on_stop_signals
 from livesnap_reconcile.errors import LivesnapError
 
 MIN_SLEEP = 1.0
+_SLICE = 0.1  # how soon a stop request ends the sleep
 
 
 def sleep(stop: threading.Event, seconds: float) -> None:
-    """Wait ``seconds`` or until ``stop`` is set. Module-level so tests can replace it."""
-    stop.wait(seconds)
+    """Wait ``seconds`` or until ``stop`` is set. Module-level so tests can replace it.
+
+    Sleeps in short slices instead of ``stop.wait(seconds)``: a timed wait on a condition never
+    times out when the monotonic clock is shifted (libfaketime, which CI uses to run the suite on
+    other dates, shifts it but not the semaphore waits Python's timed waits rely on).
+    """
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(min(left, _SLICE))
 
 
 class Stop:

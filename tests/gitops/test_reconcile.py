@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -176,3 +177,19 @@ def test_log_line_names_the_first_failures():
     cycle = loop.Cycle(applied=2, failed=4, failures=("a", "b", "c", "d"), now=0)
     line = loop.log_line(7, cycle, next_at=60, why="every")
     assert line == "cycle 7: 2 changes applied, 4 failed (a, b, c, +1 more); next run at 1970-01-01T00:01:00Z (every)"
+
+
+def test_the_real_sleep_lasts_its_time_unless_stopped():
+    stop = threading.Event()
+    started = time.monotonic()
+    loop.sleep(stop, 0.3)
+    assert time.monotonic() - started >= 0.3
+
+    def stop_soon():
+        time.sleep(0.2)
+        stop.set()
+
+    threading.Thread(target=stop_soon).start()
+    started = time.monotonic()
+    loop.sleep(stop, 600)
+    assert stop.is_set() and time.monotonic() - started < 300  # woke on the stop, not the deadline
