@@ -8,12 +8,15 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 EXAMPLES := examples/manifests
 REQ := requirements
-PIP := $(PY) -m pip install -q --disable-pip-version-check
+# Downloads are checked against real TLS certificates, so under `faketime` (how the suite is run on
+# other dates, see docs/testing.md) installers run on the real clock and only the suite on the faked one.
+REAL_CLOCK := $(if $(FAKETIME),env -u LD_PRELOAD -u FAKETIME -u FAKETIME_SHARED)
+PIP := $(REAL_CLOCK) $(PY) -m pip install -q --disable-pip-version-check
 
 # uv makes the locks and the latest/oldest venvs; `make test` and `make demo` need only pip.
 TOOLS := .venv-tools
 UV := $(TOOLS)/bin/uv
-LOCK := $(UV) pip compile -q --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock'
+LOCK := $(REAL_CLOCK) $(UV) pip compile -q --universal --python-version 3.11 --generate-hashes --custom-compile-command 'make lock'
 
 .PHONY: demo test test-latest test-oldest venv-latest venv-oldest lock lock-upgrade bench clean
 
@@ -59,14 +62,14 @@ venv-latest: RESOLUTION := highest
 venv-oldest: RESOLUTION := lowest-direct
 venv-latest venv-oldest: venv-%: | $(UV)
 	test -x .venv-$*/bin/python || $(PYTHON) -m venv .venv-$*
-	$(UV) pip compile -q --upgrade --resolution $(RESOLUTION) --python .venv-$*/bin/python \
+	$(REAL_CLOCK) $(UV) pip compile -q --upgrade --resolution $(RESOLUTION) --python .venv-$*/bin/python \
 	  pyproject.toml --extra test -o .venv-$*/requirements.txt
-	$(UV) pip sync -q --python .venv-$*/bin/python .venv-$*/requirements.txt
-	$(UV) pip install -q --python .venv-$*/bin/python --resolution $(RESOLUTION) --no-deps -e .
+	$(REAL_CLOCK) $(UV) pip sync -q --python .venv-$*/bin/python .venv-$*/requirements.txt
+	$(REAL_CLOCK) $(UV) pip install -q --python .venv-$*/bin/python --resolution $(RESOLUTION) --no-deps -e .
 
 $(UV): $(REQ)/tools.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r $(REQ)/tools.txt
+	$(REAL_CLOCK) $(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r $(REQ)/tools.txt
 	touch $@
 
 # test.txt first; runtime.txt is constrained to it, so both files pin shared packages to one version.
