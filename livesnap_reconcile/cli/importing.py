@@ -85,6 +85,7 @@ def differences(kind: str, remote: Mapping[str, Any], desired: Mapping[str, Any]
     """``key: remote -> desired`` lines, marking those that force a replacement."""
     from livesnap_reconcile.plan.compare import attribute_diff, comparable
     from livesnap_reconcile.plan.render_attrs import attribute_changes
+    from livesnap_reconcile.vendors import spec
 
     _, forcing = attribute_diff(kind, remote, desired)
     lines = []
@@ -92,6 +93,6 @@ def differences(kind: str, remote: Mapping[str, Any], desired: Mapping[str, Any]
         key = line.split(":", 1)[0]
         forced = any(key == f or key.startswith(f + ".") for f in forcing)
         lines.append(line + (" (forces replacement)" if forced else ""))
-    if kind == "job" and remote.get("status") != desired.get("status"):
+    if spec(kind).status_action(remote, desired) is not None:
         lines.append(f"status: {remote.get('status')} -> {desired.get('status')}")
     return tuple(lines)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from livesnap_reconcile.manifest.timeutil import format_task_stamp
+from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
-JOB_NAME_ROOT = "ls"
 DIGEST_LENGTH = 8
 
 
@@ -57,11 +57,6 @@ def job_digest(*, rtmp_url: str, output: Mapping[str, Any], template: Any, callb
     }
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
-
-
-def job_name_prefix(namespace: str) -> str:
-    """The prefix every JobName livesnap creates in ``namespace`` starts with (for discovery)."""
-    return f"{JOB_NAME_ROOT}/{namespace}/"
 
 
 def job_name(

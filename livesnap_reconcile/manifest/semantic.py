@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.manifest import timespec
 from livesnap_reconcile.manifest.diagnostics import ManifestPath
+from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 Problem = tuple[ManifestPath, str, str, bool]  # path, message, severity, locate on the key
 
@@ -235,9 +236,9 @@ def _timing(snap: Mapping[str, Any], path: ManifestPath, *, vendor: str, now: da
 
 
 def _job_name(namespace: str, stream: str, snapshot: str, path: ManifestPath) -> Iterator[Problem]:
-    name = f"ls/{namespace}/{stream}/{snapshot}/xxxxxxxx"
+    name = f"{job_name_prefix(namespace)}{stream}/{snapshot}/xxxxxxxx"
     if len(name) > ICE_JOB_NAME_MAX:
-        yield _err(path, f"the ICE job name ls/{namespace}/{stream}/{snapshot}/<digest> would be {len(name)} "
+        yield _err(path, f"the ICE job name {job_name_prefix(namespace)}{stream}/{snapshot}/<digest> would be {len(name)} "
                    f"characters; the limit is {ICE_JOB_NAME_MAX} (shorten the stream or snapshot name)", on_key=True)
 
 

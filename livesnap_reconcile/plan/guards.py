@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from livesnap_reconcile.errors import GuardError
 from livesnap_reconcile.plan.model import Action, Change, Plan
 from livesnap_reconcile.resources import DesiredState
+from livesnap_reconcile.vendors import spec
 
 if TYPE_CHECKING:
     from livesnap_reconcile.plan.planner import Recorded
@@ -51,9 +52,9 @@ def protected_addresses(desired: DesiredState, recorded: Mapping[str, Recorded])
 def _destroys(change: Change) -> bool:
     if change.action in (Action.DELETE, Action.REPLACE):
         return True
-    # ICE has no delete: a removed job that is already paused is only forgotten, but forgetting a
-    # protected job would silently drop its guard with its block, so it counts as destruction.
-    return change.action is Action.FORGET and change.kind == "job"
+    # An undeletable object (an ICE job) that is already stopped is only forgotten, but forgetting
+    # a protected one would silently drop its guard with its block, so it counts as destruction.
+    return change.action is Action.FORGET and not spec(change.kind).deletable
 
 
 def check_guards(plan: Plan, protected: set[str]) -> None:

@@ -18,8 +18,7 @@ from livesnap_reconcile.plan import compare
 from livesnap_reconcile.plan.guards import protected_addresses
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan
 from livesnap_reconcile.resources import DesiredState, RemoteObject, Resource
-
-RESOLVE_SLACK = 60  # seconds a task's remote start may precede its scheduled start and still match
+from livesnap_reconcile.vendors import spec
 
 
 class Recorded(Protocol):
@@ -75,23 +74,19 @@ def detect_drift(recorded: Mapping[str, Recorded], remote: Sequence[RemoteObject
     out: list[Drift] = []
     for address in sorted(recorded):
         entry = recorded[address]
+        kind = spec(entry.kind)
         obj = index.get((entry.provider, entry.kind, entry.remote_id))
-        ended = entry.kind == "task" and int(entry.attributes.get("end", 0)) <= now
         if obj is None:
-            if not ended:
+            if not kind.ended(entry.attributes, now):
                 out.append(Drift(address, "deleted", f"{entry.kind} {entry.remote_id} no longer exists",
                                  entry.provider, entry.remote_id, dict(entry.attributes), None))
             continue
-        if entry.kind == "task" and obj.status == "stopped" and not ended:
-            out.append(Drift(address, "stopped", f"task {entry.remote_id} was stopped",
-                             entry.provider, entry.remote_id, dict(entry.attributes), dict(obj.attributes)))
-            continue
-        if entry.kind == "job":
-            was, now_status = entry.attributes.get("status"), obj.attributes.get("status")
-            if was != now_status:
-                out.append(Drift(address, str(now_status), f"job {entry.remote_id} is {obj.status or now_status}"
-                                 f" (state says {was})", entry.provider, entry.remote_id,
-                                 dict(entry.attributes), dict(obj.attributes)))
+        status = kind.status_drift(entry.attributes, obj, now)
+        if status is not None:
+            out.append(Drift(address, status.what, status.detail, entry.provider, entry.remote_id,
+                             dict(entry.attributes), dict(obj.attributes)))
+            if status.final:
+                continue
         paths = compare.same_object(entry.kind, entry.attributes, obj.attributes)
         if paths:
             out.append(Drift(address, "modified", "changed: " + ", ".join(paths), entry.provider,
@@ -106,7 +101,7 @@ class _Context:
     def __init__(self, desired: DesiredState, recorded: Mapping[str, Recorded],
                  remote: Sequence[RemoteObject] | None, now: int) -> None:
         self.desired = {r.address: r for r in desired.resources}
-        self.prefixes = {"template": f"{desired.namespace}-", "job": f"ls/{desired.namespace}/"}
+        self.namespace = desired.namespace
         self.recorded = recorded
         self.refreshed = remote is not None
         self.now = now
@@ -127,7 +122,7 @@ class _Context:
         # Templates whose id is not known before apply: created (or re-created) in this plan.
         self.pending_templates = {
             a for a, r in self.desired.items()
-            if r.kind == "template" and not self._template_usable(a)
+            if spec(r.kind).referenced and not self._template_usable(a)
         }
 
     def _owner_key(self, provider: str, kind: str, remote_id: str) -> tuple[str, str, str]:
@@ -141,12 +136,11 @@ class _Context:
             return False
         return entry.provider == self.desired[address].provider
 
-    def resolve(self, attributes: Mapping[str, Any]) -> dict[str, Any]:
-        out = dict(attributes)
-        ref = (attributes.get("template") or {}).get("ref") if isinstance(attributes.get("template"), Mapping) else None
+    def resolve(self, kind: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
+        ref = spec(kind).reference(attributes).get("ref")
         if ref and ref not in self.pending_templates and ref in self.recorded:
-            out["template"] = {"id": self.recorded[ref].remote_id}
-        return out
+            return spec(kind).with_reference_id(attributes, self.recorded[ref].remote_id)
+        return dict(attributes)
 
     def changes(self) -> list[Change]:
         out: list[Change] = []
@@ -163,7 +157,7 @@ class _Context:
         return out
 
     def _create_or_adopt(self, d: Resource, reason: str) -> Change:
-        after = self.resolve(d.attributes)
+        after = self.resolve(d.kind, d.attributes)
         match = self._find_unclaimed(d, after)
         if match is not None:
             self.adopted.add(self._owner_key(match.provider, match.kind, match.remote_id))
@@ -174,54 +168,39 @@ class _Context:
                       depends_on=d.depends_on)
 
     def _find_unclaimed(self, d: Resource, after: Mapping[str, Any]) -> RemoteObject | None:
-        if not self.refreshed or "ref" in (after.get("template") or {}):
+        if not self.refreshed or "ref" in spec(d.kind).reference(after):
             return None
         key = (d.provider, d.kind, *compare.identity(d.kind, after))
         for obj in self.unclaimed.get(key, ()):
             if self._owner_key(obj.provider, obj.kind, obj.remote_id) in self.adopted:
                 continue
-            if d.kind == "job" and obj.attributes.get("status") == "paused" and after.get("status") != "paused":
-                continue  # a paused job of the same name may be a stopped predecessor: never revive it
-            if d.kind == "task":
-                if obj.status == "stopped" or int(obj.attributes.get("start", 0)) < int(
-                        after.get("scheduled_start", 0)) - RESOLVE_SLACK:
-                    continue
-            return obj
+            if spec(d.kind).adoptable(obj, after):
+                return obj
         return None
 
     def _retire(self, e: Recorded) -> Change | None:
         obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
         gone = self.refreshed and obj is None
         before = dict(obj.attributes) if obj else dict(e.attributes)
-        if e.kind == "task":
-            if int(e.attributes.get("end", 0)) <= self.now:
-                return _forget(e, "occurrence has ended")
-            if gone:
-                return _forget(e, "deleted outside livesnap and no longer desired")
-            if obj is not None and obj.status in ("stopped", "finished"):
-                return _forget(e, f"task is {obj.status} and no longer desired")
-        elif gone:
-            return _forget(e, "deleted outside livesnap and no longer desired")
-        elif e.kind == "job" and obj is not None and obj.attributes.get("status") == "paused":
-            return _forget(e, "removed from the manifest; job is already stopped")
-        reason = "removed from the manifest"
-        if e.kind == "job":
-            reason += "; ICE has no delete, so the job is stopped and forgotten"
-        return Change(e.address, Action.DELETE, e.kind, e.provider, reason, before=before, after=None,
-                      remote_id=e.remote_id)
+        retirement = spec(e.kind).retirement(e.attributes, obj, gone=gone, now=self.now)
+        if retirement.forget:
+            return _forget(e, retirement.reason)
+        return Change(e.address, Action.DELETE, e.kind, e.provider, retirement.reason, before=before,
+                      after=None, remote_id=e.remote_id)
 
     def _compare(self, d: Resource, e: Recorded) -> list[Change]:
-        after = self.resolve(d.attributes)
+        after = self.resolve(d.kind, d.attributes)
         obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
         if self.refreshed and obj is None:
             return [self._create_or_adopt(d, "deleted outside livesnap")]
+        kind = spec(d.kind)
         current = dict(obj.attributes) if obj is not None else dict(e.attributes)
-        if d.kind == "task":
-            current.setdefault("scheduled_start", e.attributes.get("scheduled_start"))
-            if obj is not None and obj.status == "stopped":
-                return [Change(d.address, Action.REPLACE, d.kind, d.provider,
-                               "stopped outside livesnap while its window is open; recreate from now",
-                               before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on)]
+        if "scheduled_start" in e.attributes:  # observed objects do not carry it; the address does
+            current.setdefault("scheduled_start", e.attributes["scheduled_start"])
+        replace_reason = kind.replace_reason(obj)
+        if replace_reason is not None:
+            return [Change(d.address, Action.REPLACE, d.kind, d.provider, replace_reason,
+                           before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on)]
         if d.provider != e.provider:
             return [Change(d.address, Action.REPLACE, d.kind, d.provider, "provider changed",
                            before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on,
@@ -241,28 +220,29 @@ class _Context:
             out.append(Change(d.address, Action.UPDATE, d.kind, d.provider,
                               "changed outside livesnap" if drifted else "manifest changed",
                               before=current, after=after, remote_id=e.remote_id, diff=paths))
-        if d.kind == "job" and current.get("status") != after.get("status"):
-            action = Action.START if after.get("status") == "started" else Action.STOP
-            out.append(Change(d.address, action, d.kind, d.provider, _status_reason(e, obj, after),
+        status = kind.status_action(current, after)
+        if status is not None:
+            action = Action.START if status == "start" else Action.STOP
+            out.append(Change(d.address, action, d.kind, d.provider, kind.status_reason(e.attributes, obj, after),
                               before=current, after=after, remote_id=e.remote_id, diff=("status",)))
         return out
 
     def _replaced_job_successor(self, d: Resource, after: Mapping[str, Any],
                                 obj: RemoteObject | None) -> Change | None:
-        """Adopt the successor of a job replace that was interrupted after its create.
+        """Adopt the successor of a replace that was interrupted after its create.
 
-        ICE cannot delete, so a replaced job stays visible (paused) after the replace stopped it.
-        If the run died before recording the new job, planning another replace would create a
-        second successor of the same name: take the existing one instead.
+        An undeletable object stays visible (stopped) after the replace stopped it. If the run died
+        before recording the new one, planning another replace would create a second successor of
+        the same name: take the existing one instead.
         """
-        if d.kind != "job" or obj is None or obj.attributes.get("status") != "paused":
+        if obj is None or not spec(d.kind).retired_successor(obj):
             return None
         match = self._find_unclaimed(d, after)
         if match is None:
             return None
         self.adopted.add(self._owner_key(match.provider, match.kind, match.remote_id))
         return Change(d.address, Action.ADOPT, d.kind, d.provider,
-                      f"job {match.remote_id} already replaces {obj.remote_id}, which is stopped",
+                      f"{d.kind} {match.remote_id} already replaces {obj.remote_id}, which is stopped",
                       before=dict(match.attributes), after=after, remote_id=match.remote_id,
                       depends_on=d.depends_on)
 
@@ -272,22 +252,12 @@ class _Context:
         for objs in self.unclaimed.values():
             for obj in objs:
                 key = self._owner_key(obj.provider, obj.kind, obj.remote_id)
-                if key in self.adopted or obj.kind == "task":
-                    continue  # tasks carry no name, so they cannot carry our namespace
-                if not str(obj.attributes.get("name", "")).startswith(self.prefixes[obj.kind]):
-                    continue  # not ours: never touched, never reported
-                if obj.kind == "job" and obj.attributes.get("status") == "paused":
-                    continue  # a stopped predecessor of a replaced job: ours, retired on purpose
+                if key in self.adopted or not spec(obj.kind).unexpected(obj, self.namespace):
+                    continue  # not ours (never touched, never reported), or ours and retired on purpose
                 out.append(Drift(f"{obj.kind}:{obj.remote_id}", "unexpected",
                                  f"{obj.kind} {obj.attributes.get('name')} carries our namespace but is not in state",
                                  obj.provider, obj.remote_id, None, dict(obj.attributes)))
         return out
-
-
-def _status_reason(e: Recorded, obj: RemoteObject | None, after: Mapping[str, Any]) -> str:
-    if obj is not None and obj.attributes.get("status") != e.attributes.get("status"):
-        return f"job was {obj.attributes.get('status')} outside livesnap"
-    return f"desired status is {after.get('status')}"
 
 
 def _forget(e: Recorded, reason: str) -> Change:
@@ -302,20 +272,20 @@ def _with_dependencies(changes: list[Change], recorded: Mapping[str, Recorded]) 
     """Templates before the objects using them; deletes of users before their template's delete."""
     by_address = {c.address: c for c in changes}
     template_writes = {a for a, c in by_address.items()
-                       if c.kind == "template" and c.action in (Action.CREATE, Action.REPLACE, Action.UPDATE,
+                       if spec(c.kind).referenced and c.action in (Action.CREATE, Action.REPLACE, Action.UPDATE,
                                                                 Action.ADOPT)}
     users: dict[str, list[str]] = defaultdict(list)  # template remote id -> addresses whose old object uses it
-    template_ids = {e.remote_id: a for a, e in recorded.items() if e.kind == "template"}
+    template_ids = {e.remote_id: a for a, e in recorded.items() if spec(e.kind).referenced}
     for c in changes:
-        if c.action in (Action.DELETE, Action.REPLACE) and c.kind != "template":
-            used = ((recorded[c.address].attributes.get("template") or {}).get("id")
+        if c.action in (Action.DELETE, Action.REPLACE) and not spec(c.kind).referenced:
+            used = (spec(c.kind).reference(recorded[c.address].attributes).get("id")
                     if c.address in recorded else None)
             if used in template_ids:
                 users[template_ids[used]].append(c.address)
     out = []
     for c in changes:
         deps = tuple(a for a in c.depends_on if a in template_writes)
-        if c.kind == "template" and c.action is Action.DELETE:
+        if spec(c.kind).referenced and c.action is Action.DELETE:
             deps = tuple(sorted(users.get(c.address, ())))
         if deps != c.depends_on:
             c = Change(**{**c.__dict__, "depends_on": deps})

@@ -15,6 +15,7 @@ from livesnap_reconcile.errors import Invalid, NotFound
 from livesnap_reconcile.providers.alibaba import model
 from livesnap_reconcile.providers.alibaba.client import IceClient
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
+from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DAY = 86400
 LIST_SPAN = 30 * DAY  # ListLiveSnapshotJobs accepts at most 30 days per call
@@ -96,7 +97,7 @@ class AlibabaProvider:
             page += 1
 
     def _refresh_jobs(self, query: RefreshQuery) -> Iterator[RemoteObject]:
-        prefix = f"ls/{query.namespace}/"
+        prefix = job_name_prefix(query.namespace)
         wanted = {r.attributes.get("name") for r in query.desired if r.kind == "job"}
         known = {k.remote_id: k for k in query.known if k.kind == "job"}
         to_get: set[str] = set(known)

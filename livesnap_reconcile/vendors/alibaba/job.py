@@ -1,0 +1,66 @@
+"""The ICE live snapshot job: named by us, never deletable, started or paused as desired.
+
+ICE has no delete: a job the manifest drops is stopped and forgotten, and a replaced job stays
+visible, paused, next to its successor of the same name. So a paused job is never revived by
+adoption, a paused predecessor is not "unexpected", and forgetting a job counts as destroying it.
+"""
+
+from __future__ import annotations
+
+from livesnap_reconcile.resources import RemoteObject
+from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
+
+JOB_NAME_ROOT = "ls"
+
+
+def job_name_prefix(namespace: str) -> str:
+    """The prefix every JobName livesnap creates in ``namespace`` starts with (for discovery)."""
+    return f"{JOB_NAME_ROOT}/{namespace}/"
+
+
+def _paused(attributes: Attributes) -> bool:
+    return attributes.get("status") == "paused"
+
+
+class JobSpec(KindSpec):
+    kind = "job"
+    immutable = ("name", "rtmp_url", "output", "template", "callback_url")
+    ignored = frozenset({"status"})
+    reference_field = "template"
+    deletable = False
+
+    def owner_prefix(self, namespace: str) -> str | None:
+        return job_name_prefix(namespace)
+
+    def status_drift(self, recorded: Attributes, obj: RemoteObject, now: int) -> StatusDrift | None:
+        was, is_now = recorded.get("status"), obj.attributes.get("status")
+        if was == is_now:
+            return None
+        return StatusDrift(str(is_now), f"job {obj.remote_id} is {obj.status or is_now} (state says {was})")
+
+    def adoptable(self, obj: RemoteObject, desired: Attributes) -> bool:
+        # A paused job of the same name may be a stopped predecessor: never revive it.
+        return not (_paused(obj.attributes) and not _paused(desired))
+
+    def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
+        if gone:
+            return Retirement(True, "deleted outside livesnap and no longer desired")
+        if obj is not None and _paused(obj.attributes):
+            return Retirement(True, "removed from the manifest; job is already stopped")
+        return Retirement(False, "removed from the manifest; ICE has no delete, so the job is stopped and forgotten")
+
+    def status_action(self, current: Attributes, desired: Attributes) -> str | None:
+        if current.get("status") == desired.get("status"):
+            return None
+        return "start" if desired.get("status") == "started" else "stop"
+
+    def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> str:
+        if obj is not None and obj.attributes.get("status") != recorded.get("status"):
+            return f"job was {obj.attributes.get('status')} outside livesnap"
+        return super().status_reason(recorded, obj, desired)
+
+    def retired_successor(self, obj: RemoteObject | None) -> bool:
+        return obj is not None and _paused(obj.attributes)
+
+    def unexpected(self, obj: RemoteObject, namespace: str) -> bool:
+        return super().unexpected(obj, namespace) and not _paused(obj.attributes)  # a retired predecessor

@@ -1,0 +1,117 @@
+"""What a resource kind must tell the planner: one `KindSpec` per kind, in its vendor's folder.
+
+The planner, comparison and guards ask these questions instead of branching on kind names, so a
+new kind is one spec file and one registration line. The defaults describe the plainest kind: a
+deletable object, compared attribute by attribute, updated in place, with no status of its own.
+Specs are pure: no I/O, no clock (``now`` is always a parameter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from livesnap_reconcile.resources import RemoteObject
+
+Attributes = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """How a recorded object that the manifest no longer wants leaves: deleted, or only forgotten."""
+
+    forget: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatusDrift:
+    """A lifecycle change made outside livesnap (``what`` as in `plan.model.Drift`)."""
+
+    what: str
+    detail: str
+    final: bool = False  # nothing else about the object is worth comparing
+
+
+class KindSpec:
+    """The plainest kind; subclasses override what differs (see each vendor's folder)."""
+
+    kind: str = ""
+    # Attributes that can only change by replacing the object, and those never compared
+    # (observed rather than configured, or carried by the desired side only).
+    immutable: tuple[str, ...] = ()
+    ignored: frozenset[str] = frozenset()
+    # Others refer to objects of this kind as ``{"ref": address}`` until their id is known.
+    referenced: bool = False
+    # The vendor cannot delete it: retiring it stops and forgets it, so a forget destroys.
+    deletable: bool = True
+    # The attribute holding a reference to a `referenced` object: ``{"ref": address}`` or ``{"id": id}``.
+    reference_field: str | None = None
+
+    def reference(self, attributes: Attributes) -> Mapping[str, Any]:
+        """The reference this object holds (``{}`` for none)."""
+        value = attributes.get(self.reference_field) if self.reference_field else None
+        return value if isinstance(value, Mapping) else {}
+
+    def with_reference_id(self, attributes: Attributes, remote_id: str) -> dict[str, Any]:
+        out = dict(attributes)
+        if self.reference_field:
+            out[self.reference_field] = {"id": remote_id}
+        return out
+
+    def identity(self, attributes: Attributes) -> tuple[Any, ...]:
+        """The key that adoption matches a desired object to an unrecorded remote one on."""
+        return (attributes.get("name"),)
+
+    def owner_prefix(self, namespace: str) -> str | None:
+        """Name prefix that marks our objects; None when objects of this kind carry no name."""
+        return None
+
+    def compare_pair(self, recorded: Attributes, desired: Attributes) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The two sides as the diff sees them."""
+        return _without(recorded, self.ignored), _without(desired, self.ignored)
+
+    def drift_pair(self, recorded: Attributes, remote: Attributes) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Recorded and remote as drift detection sees them."""
+        return _without(recorded, self.ignored), _without(remote, self.ignored)
+
+    def ended(self, attributes: Attributes, now: int) -> bool:
+        """The object expired by itself (nothing left to manage or report)."""
+        return False
+
+    def status_drift(self, recorded: Attributes, obj: RemoteObject, now: int) -> StatusDrift | None:
+        return None
+
+    def adoptable(self, obj: RemoteObject, desired: Attributes) -> bool:
+        """Whether an unrecorded remote object with the same identity may be taken over."""
+        return True
+
+    def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
+        if gone:
+            return Retirement(True, "deleted outside livesnap and no longer desired")
+        return Retirement(False, "removed from the manifest")
+
+    def replace_reason(self, obj: RemoteObject | None) -> str | None:
+        """A reason to recreate the object whatever its attributes say (e.g. stopped while wanted)."""
+        return None
+
+    def status_action(self, current: Attributes, desired: Attributes) -> str | None:
+        """``"start"`` or ``"stop"`` when the object's own on/off status must change."""
+        return None
+
+    def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> str:
+        return f"desired status is {desired.get('status')}"
+
+    def retired_successor(self, obj: RemoteObject | None) -> bool:
+        """The recorded object is a stopped predecessor whose replacement may already exist."""
+        return False
+
+    def unexpected(self, obj: RemoteObject, namespace: str) -> bool:
+        """An unrecorded object that carries our namespace and no desired object claims."""
+        prefix = self.owner_prefix(namespace)
+        return prefix is not None and str(obj.attributes.get("name", "")).startswith(prefix)
+
+
+def _without(attributes: Attributes | None, ignored: frozenset[str]) -> dict[str, Any]:
+    return {k: v for k, v in (attributes or {}).items() if k not in ignored}

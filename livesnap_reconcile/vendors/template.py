@@ -1,0 +1,17 @@
+"""The snapshot template kind, which both vendors have: named, updated in place, deletable.
+
+Jobs and tasks refer to a managed template as ``{"ref": address}`` until its id is known, so the
+planner orders template writes before their users and their users' deletes before the template's.
+"""
+
+from __future__ import annotations
+
+from livesnap_reconcile.vendors.spec import KindSpec
+
+
+class TemplateSpec(KindSpec):
+    kind = "template"
+    referenced = True
+
+    def owner_prefix(self, namespace: str) -> str | None:
+        return f"{namespace}-"

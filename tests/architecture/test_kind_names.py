@@ -1,0 +1,63 @@
+"""Kind knowledge lives in `livesnap_reconcile.vendors`: the modules that ask the specs name no kind.
+
+What we test here: the planning modules that consult `vendors.spec()` contain no string literal
+that is a kind, vendor or vendor status name (so a new kind needs no edit in them); the check
+catches such a literal when one is planted; and an unknown kind is a loud `UnknownKind` error from
+the planner, never a silent fallback to some other kind's rules.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import livesnap_reconcile
+from livesnap_reconcile.plan.planner import detect_drift, make_plan
+from livesnap_reconcile.resources import DesiredState, RemoteObject
+from livesnap_reconcile.vendors import UnknownKind, kinds, spec
+
+PACKAGE = Path(livesnap_reconcile.__file__).parent
+# Modules already moved onto the specs; the rest of the package follows kind by kind.
+SPEC_DRIVEN = ("plan/planner.py", "plan/compare.py", "plan/guards.py")
+VENDOR_WORDS = {"alibaba", "tencent", "ice", "css", "started", "paused", "init", "stopped", "running",
+                "finished", "pending"}
+
+
+def kind_literals(source: str) -> list[tuple[int, str]]:
+    words = set(kinds()) | VENDOR_WORDS
+    return [(node.lineno, node.value) for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in words]
+
+
+@pytest.mark.parametrize("module", SPEC_DRIVEN)
+def test_spec_driven_modules_name_no_kind(module: str):
+    assert kind_literals((PACKAGE / module).read_text(encoding="utf-8")) == []
+
+
+def test_the_check_catches_a_planted_kind_name():
+    source = (PACKAGE / "plan/planner.py").read_text(encoding="utf-8")
+    assert kind_literals(source + '\nif change.kind == "task":\n    pass\n') == [(source.count("\n") + 2, "task")]
+
+
+def test_every_registered_kind_has_a_spec_named_after_it():
+    assert set(kinds()) >= {"template", "job", "task"}
+    assert all(spec(k).kind == k for k in kinds())
+
+
+def _entry(kind: str) -> SimpleNamespace:
+    # Not a StateEntry: the state layer refuses unknown kinds itself, on read.
+    return SimpleNamespace(address=f"{kind}.x", kind=kind, provider="p", remote_id="1",
+                           attributes={"name": "n"}, protect=False)
+
+
+def test_an_unknown_kind_is_a_loud_error():
+    with pytest.raises(UnknownKind, match="unknown resource kind 'hologram'"):
+        spec("hologram")
+    state = {"hologram.x": _entry("hologram")}
+    with pytest.raises(UnknownKind):
+        make_plan(DesiredState("ns", {}, ()), state, [], now=0)
+    with pytest.raises(UnknownKind):
+        detect_drift(state, [RemoteObject("hologram", "p", "1", {"name": "n"})], now=0)  # type: ignore[arg-type]
