@@ -21,6 +21,7 @@ from livesnap_reconcile.errors import LivesnapError, ProviderError, StateError
 from livesnap_reconcile.plan.model import Change, Plan
 from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.state import State, StateBackend
+from livesnap_reconcile.vendors import spec
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Applier:
             # the writer's lock here would hold every worker behind each fsync).
             state = self._committer.state
             previous = state.resources.get(change.address)
-            template_ids = {a: e.remote_id for a, e in state.resources.items() if e.kind == "template"}
+            template_ids = {a: e.remote_id for a, e in state.resources.items() if spec(e.kind).referenced}
             result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
                              previous=previous)
             self._commit(change.address, result.entry)

@@ -17,6 +17,7 @@ from livesnap_reconcile.plan.model import Action, Change
 from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.resources import RemoteObject
 from livesnap_reconcile.state import StateEntry
+from livesnap_reconcile.vendors import spec
 
 CREATE_ATTEMPTS = 4
 
@@ -39,7 +40,7 @@ def execute(change: Change, provider: Provider, *, template_ids: Mapping[str, st
                           change.remote_id, f"adopted id={change.remote_id}")
     if action is Action.DELETE:
         provider.delete(change.kind, change.remote_id or "", change.before or {})  # type: ignore[arg-type]
-        return StepResult(None, change.remote_id, "stopped" if change.kind == "job" else "deleted")
+        return StepResult(None, change.remote_id, spec(change.kind).retire_verb)
     after = _resolved(change, template_ids)
     if action is Action.CREATE:
         obj, how = _create(change, provider, after, now)
@@ -82,12 +83,12 @@ def _create(change: Change, provider: Provider, after: dict[str, Any],
 
 def _resolved(change: Change, template_ids: Mapping[str, str]) -> dict[str, Any]:
     after = dict(change.after or {})
-    template = after.get("template")
-    if isinstance(template, Mapping) and "ref" in template:
-        ref = template["ref"]
+    kind = spec(change.kind)
+    ref = kind.reference(after).get("ref")
+    if ref:
         if ref not in template_ids:
             raise Invalid(f"{ref} has no remote id (was its create skipped or failed?)", code="TemplateUnknown")
-        after["template"] = {"id": template_ids[ref]}
+        after = kind.with_reference_id(after, template_ids[ref])
     return after
 
 
@@ -96,8 +97,7 @@ def _recorded_attributes(change: Change, remote: Mapping[str, Any],
     """What state keeps: the remote object's normalised attributes, plus the occurrence's key."""
     attrs = dict(remote)
     desired = after if after is not None else (change.after or {})
-    if change.kind == "task" and "scheduled_start" in desired:
-        attrs["scheduled_start"] = desired["scheduled_start"]
+    attrs.update({k: desired[k] for k in spec(change.kind).desired_only if k in desired})
     return attrs
 
 

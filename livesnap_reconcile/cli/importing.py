@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from livesnap_reconcile.errors import LivesnapError
+from livesnap_reconcile.vendors import spec
 
 
 @dataclass(frozen=True)
@@ -37,17 +38,18 @@ def import_object(session, backend, address: str, remote_id: str) -> Imported:
     if obj is None:
         raise LivesnapError(f"{resource.kind} {remote_id} does not exist at provider {resource.provider}; "
                             "nothing was imported")
-    if resource.kind == "task" and obj.status in ("stopped", "finished"):
-        raise LivesnapError(f"task {remote_id} is {obj.status} and Tencent cannot restart it; not importing it "
+    kind = spec(resource.kind)
+    refused = kind.not_importable(obj)
+    if refused:
+        raise LivesnapError(f"{resource.kind} {remote_id} {refused}; not importing it "
                             f"(the next plan creates {address})")
     attributes = dict(obj.attributes)
-    if resource.kind == "task":
-        attributes["scheduled_start"] = resource.attributes.get("scheduled_start")
+    attributes.update({k: resource.attributes.get(k) for k in kind.desired_only})
     entry = StateEntry(address=address, kind=resource.kind, provider=resource.provider, remote_id=remote_id,
                        attributes=attributes, created_at=int(now), protect=resource.protect, status=obj.status)
     state = state.with_provider(resource.provider, provider.vendor, provider.endpoint).with_entry(entry)
     written = backend.write(state)
-    return Imported(written.serial, differences(resource.kind, attributes, _resolved(resource.attributes, state)))
+    return Imported(written.serial, differences(resource.kind, attributes, _resolved(resource.kind, resource.attributes, state)))
 
 
 def _desired_resource(desired, address: str):
@@ -72,20 +74,19 @@ def _check_unclaimed(state, address: str, resource, remote_id: str) -> None:
             raise LivesnapError(f"{resource.kind} {remote_id} is already managed as {other}")
 
 
-def _resolved(attributes: Mapping[str, Any], state) -> dict[str, Any]:
+def _resolved(resource_kind: str, attributes: Mapping[str, Any], state) -> dict[str, Any]:
     """Desired attributes with a managed template's reference turned into its recorded id."""
-    out = dict(attributes)
-    template = out.get("template")
-    if isinstance(template, Mapping) and "ref" in template and template["ref"] in state.resources:
-        out["template"] = {"id": state.resources[template["ref"]].remote_id}
-    return out
+    kind = spec(resource_kind)
+    ref = kind.reference(attributes).get("ref")
+    if ref and ref in state.resources:
+        return kind.with_reference_id(attributes, state.resources[ref].remote_id)
+    return dict(attributes)
 
 
 def differences(kind: str, remote: Mapping[str, Any], desired: Mapping[str, Any]) -> tuple[str, ...]:
     """``key: remote -> desired`` lines, marking those that force a replacement."""
     from livesnap_reconcile.plan.compare import attribute_diff, comparable
     from livesnap_reconcile.plan.render_attrs import attribute_changes
-    from livesnap_reconcile.vendors import spec
 
     _, forcing = attribute_diff(kind, remote, desired)
     lines = []

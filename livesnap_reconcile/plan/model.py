@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from livesnap_reconcile.resources import Deferred
+from livesnap_reconcile.vendors import kinds, spec
 
 FORMAT_VERSION = 1
 
@@ -250,6 +251,6 @@ def _plain(value: Any) -> Any:
 def stream_of(address: str) -> str:
     """The stream an address belongs to (``job.<stream>.<snap>``, ``task.<stream>.<snap>[..]``)."""
     kind, _, rest = address.partition(".")
-    if kind in ("job", "task"):
+    if kind in kinds() and spec(kind).per_stream:
         return rest.split(".", 1)[0]
     return ""

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan, stream_of
+from livesnap_reconcile.vendors import spec
 
 # Attribute keys holding Unix seconds, shown as ISO UTC to people.
 TIME_KEYS = frozenset({"start", "end", "scheduled_start"})
@@ -97,9 +98,10 @@ def plural(n: int, singular: str, many: str | None = None) -> str:
 
 
 def verb(change: Change) -> str:
-    # ICE has no delete API: a job removed from the manifest is stopped and forgotten.
-    if change.action is Action.DELETE and change.kind == "job":
-        return "will be stopped (ICE has no delete)"
+    # An undeletable object removed from the manifest is stopped and forgotten.
+    kind = spec(change.kind)
+    if change.action is Action.DELETE and not kind.deletable:
+        return f"will be {kind.retire_verb} ({kind.retire_note})"
     return _VERBS[change.action]
 
 

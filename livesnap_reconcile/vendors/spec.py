@@ -46,6 +46,13 @@ class KindSpec:
     referenced: bool = False
     # The vendor cannot delete it: retiring it stops and forgets it, so a forget destroys.
     deletable: bool = True
+    # How a retired object leaves when it cannot be deleted ("stopped"), and why, for plans.
+    retire_verb: str = "deleted"
+    retire_note: str = ""
+    # Desired-only attributes that state keeps beside the observed ones (an occurrence's key).
+    desired_only: tuple[str, ...] = ()
+    # Addresses of this kind start with the stream they belong to (``kind.<stream>.<name>``).
+    per_stream: bool = True
     # The attribute holding a reference to a `referenced` object: ``{"ref": address}`` or ``{"id": id}``.
     reference_field: str | None = None
 
@@ -106,6 +113,10 @@ class KindSpec:
     def retired_successor(self, obj: RemoteObject | None) -> bool:
         """The recorded object is a stopped predecessor whose replacement may already exist."""
         return False
+
+    def not_importable(self, obj: RemoteObject) -> str | None:
+        """Why an existing object cannot be taken under management (None: it can)."""
+        return None
 
     def unexpected(self, obj: RemoteObject, namespace: str) -> bool:
         """An unrecorded object that carries our namespace and no desired object claims."""

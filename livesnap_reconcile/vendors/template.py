@@ -12,6 +12,7 @@ from livesnap_reconcile.vendors.spec import KindSpec
 class TemplateSpec(KindSpec):
     kind = "template"
     referenced = True
+    per_stream = False
 
     def owner_prefix(self, namespace: str) -> str | None:
         return f"{namespace}-"

@@ -28,6 +28,8 @@ class JobSpec(KindSpec):
     ignored = frozenset({"status"})
     reference_field = "template"
     deletable = False
+    retire_verb = "stopped"
+    retire_note = "ICE has no delete"
 
     def owner_prefix(self, namespace: str) -> str | None:
         return job_name_prefix(namespace)

@@ -20,6 +20,7 @@ class TaskSpec(KindSpec):
     kind = "task"
     immutable = ("domain", "app", "stream", "end", "template", "scheduled_start")
     ignored = frozenset({"start", "scheduled_start"})
+    desired_only = ("scheduled_start",)
     reference_field = "template"
 
     def identity(self, attributes: Attributes) -> tuple[Any, ...]:
@@ -52,6 +53,11 @@ class TaskSpec(KindSpec):
         if obj is not None and obj.status in ("stopped", "finished"):
             return Retirement(True, f"task is {obj.status} and no longer desired")
         return super().retirement(recorded, obj, gone=gone, now=now)
+
+    def not_importable(self, obj: RemoteObject) -> str | None:
+        if obj.status in ("stopped", "finished"):
+            return f"is {obj.status} and Tencent cannot restart it"
+        return None
 
     def replace_reason(self, obj: RemoteObject | None) -> str | None:
         if obj is not None and obj.status == "stopped":
