@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
-_DURATION = re.compile(r"^(-)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
+from livesnap_reconcile.core.duration import duration_seconds
 
 
 def parse_duration(text: str, *, allow_negative: bool = False) -> float:
@@ -15,11 +13,10 @@ def parse_duration(text: str, *, allow_negative: bool = False) -> float:
     try:
         value = float(text)
     except ValueError:
-        m = _DURATION.match(text)
-        if not m or not any(m.groups()[1:]):
+        seconds = duration_seconds(text, negative=True)
+        if seconds is None:
             raise click.BadParameter(f"{text!r} is not a duration like 30s, 5m, 1h30m or 1d2h") from None
-        days, hours, minutes, seconds = (int(g or 0) for g in m.groups()[1:])
-        value = (-1 if m.group(1) else 1) * float(days * 86400 + hours * 3600 + minutes * 60 + seconds)
+        value = float(seconds)
     if value < 0 and not allow_negative:
         raise click.BadParameter(f"{text!r} must not be negative")
     return value

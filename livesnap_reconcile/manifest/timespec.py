@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from livesnap_reconcile.core.duration import duration_seconds
 from livesnap_reconcile.manifest.diagnostics import ManifestPath
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_TENCENT_OVERLAP = 3
-_DURATION = re.compile(r"^(?=\d)(?:(\d+)h)?(?:(\d+)m)?$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _REFERENCE_MONDAY = date(2026, 1, 5)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -42,10 +42,8 @@ def parse_instant(text: object) -> datetime | str:
 
 
 def parse_duration(text: object) -> timedelta | None:
-    match = _DURATION.match(text) if isinstance(text, str) else None
-    if not match:
-        return None
-    return timedelta(hours=int(match.group(1) or 0), minutes=int(match.group(2) or 0))
+    seconds = duration_seconds(text, units="hm") if isinstance(text, str) else None
+    return None if seconds is None else timedelta(seconds=seconds)
 
 
 def zone(name: object) -> ZoneInfo | None:
@@ -81,7 +79,7 @@ def check_schedule(schedule: object, path: ManifestPath, *, now: datetime | None
     if not isinstance(schedule, Mapping):
         return
     duration = schedule.get("duration")
-    if isinstance(duration, str) and _DURATION.match(duration) and parse_duration(duration) == timedelta(0):
+    if parse_duration(duration) == timedelta(0):
         yield (*path, "duration"), "duration must be longer than 0 minutes", "error"
     tz = schedule.get("timezone", "UTC")
     if isinstance(tz, str) and tz and zone(tz) is None:

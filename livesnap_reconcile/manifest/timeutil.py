@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
+from livesnap_reconcile.core.duration import duration_seconds
+
 MINUTE = 60
 HOUR = 3600
 DAY = 86400
 
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -29,11 +30,10 @@ def parse_duration(text: str | int) -> int:
     if isinstance(text, int):
         seconds = text
     else:
-        match = _DURATION.fullmatch(str(text).strip())
-        if not match or not any(match.groups()):
+        parsed = duration_seconds(str(text).strip(), units="hms")
+        if parsed is None:
             raise ValueError(f"invalid duration {text!r}: expected e.g. 90m, 2h or 1h30m")
-        hours, minutes, secs = (int(g or 0) for g in match.groups())
-        seconds = hours * HOUR + minutes * MINUTE + secs
+        seconds = parsed
     if seconds <= 0:
         raise ValueError(f"invalid duration {text!r}: it must be longer than zero")
     return seconds

@@ -11,9 +11,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from livesnap_reconcile.core.atomic import atomic_write
 from livesnap_reconcile.errors import PlanFileError, StateStale
 from livesnap_reconcile.plan.model import FORMAT_VERSION, Plan
-from livesnap_reconcile.state.atomic import atomic_write
 
 MAX_AGE_SECONDS = 3600
 

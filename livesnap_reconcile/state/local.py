@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from livesnap_reconcile.core.atomic import atomic_write
 from livesnap_reconcile.errors import StateCorrupt, StateError, StateStale
-from livesnap_reconcile.state.atomic import atomic_write
 from livesnap_reconcile.state.backend import LockInfo
 from livesnap_reconcile.state.encoding import StateEncoder
 from livesnap_reconcile.state.lockfile import FileLock

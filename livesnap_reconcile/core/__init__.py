@@ -1,0 +1,1 @@
+"""The bottom layer: small grammars and helpers every other layer shares (only `atomic` touches files)."""
