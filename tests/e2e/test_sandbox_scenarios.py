@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from livesnap_reconcile.cli.main import cli
 from livesnap_reconcile.emulator import Emulator
+from tests.workspace import SandboxWorkspace
 
 T0 = 1795392000  # 2026-11-23T00:00:00Z, a Monday
 
@@ -50,25 +51,15 @@ LAUNCH = "task.lobby.launch[2026-11-23T01:00Z]"
 FAR = "task.lobby.far[2026-12-05T09:00Z]"
 
 
-class Sandbox:
+class Sandbox(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.manifest = root / "live.yaml"
-        self.manifest.write_text(MANIFEST)
-        self.data = root / ".livesnap" / "sandbox"
-        self.data.mkdir(parents=True)
-        self.emulator().clock.set(T0)
+        super().__init__(root, MANIFEST, now=T0)
 
     def emulator(self) -> Emulator:
-        return Emulator(data_dir=self.data)
-
-    def edit(self, old: str, new: str) -> None:
-        text = self.manifest.read_text()
-        assert old in text
-        self.manifest.write_text(text.replace(old, new))
+        return self.new_emulator()
 
     def run(self, *args: str, code: int | None = 0):
-        result = CliRunner().invoke(cli, ["--sandbox", *args], catch_exceptions=False)
+        result = self.invoke(*args, catch_exceptions=False)
         if code is not None:
             assert result.exit_code == code, result.output
         assert "Traceback" not in result.output
@@ -81,7 +72,7 @@ class Sandbox:
         return self.run("apply", "--auto-approve", *args, str(self.root), code=code)
 
     def state(self) -> dict:
-        return json.loads((self.data / "state.json").read_text())["resources"]
+        return self.state_document()["resources"]
 
     def advance_to(self, ts: int) -> None:
         self.emulator().clock.set(ts)

@@ -7,14 +7,12 @@ window (01:00Z-02:00Z on 2026-11-25), and a Tencent stream with a Wed/Thu evenin
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from livesnap_reconcile.cli.main import cli
 from livesnap_reconcile.emulator import Emulator
+from tests.workspace import SandboxWorkspace
 
 T0 = 1_795_564_800  # 2026-11-25T00:00:00Z, a Wednesday (08:00 in Shanghai)
 WINDOW_START = T0 + 3600
@@ -58,27 +56,17 @@ TASKS = ("task.lobby.news[2026-11-25T11:00Z]", "task.lobby.news[2026-11-26T11:00
 ALL = ("job.stage.keynote", *TASKS, "template.every-10s", "template.thumbs")
 
 
-class Workspace:
+class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.manifest = root / "live.yaml"
-        self.manifest.write_text(MANIFEST)
-        self.sandbox_dir = root / ".livesnap" / "sandbox"
-        self.state_path = self.sandbox_dir / "state.json"
-        self.emulator = Emulator(data_dir=self.sandbox_dir)
-        self.emulator.clock.set(T0)
+        super().__init__(root, MANIFEST, now=T0)
+        self.sandbox_dir = self.data
+        self.emulator = self.new_emulator()
 
     def run(self, *args: str, input: str | None = None):
-        """`livesnap --sandbox ARGS` in-process; the manifest directory is passed by the caller."""
-        return CliRunner().invoke(cli, ["--sandbox", *args], input=input)
-
-    def edit(self, old: str, new: str) -> None:
-        text = self.manifest.read_text()
-        assert old in text, old
-        self.manifest.write_text(text.replace(old, new))
+        return self.invoke(*args, input=input)
 
     def state(self) -> dict:
-        return json.loads(self.state_path.read_text())
+        return self.state_document()
 
     def job(self) -> dict:
         (job,) = self.emulator.alibaba_jobs()
