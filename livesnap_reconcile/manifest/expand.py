@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from livesnap_reconcile.core.timeutil import format_task_stamp, parse_duration, parse_instant
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.expand_common import StreamExpansion, at
 from livesnap_reconcile.manifest.expand_jobs import expand_alibaba_stream
@@ -26,7 +27,6 @@ from livesnap_reconcile.manifest.expand_names import (
 )
 from livesnap_reconcile.manifest.expand_tasks import creatable, expand_tencent_stream, not_before
 from livesnap_reconcile.manifest.expand_templates import expand_providers, expand_templates
-from livesnap_reconcile.manifest.timeutil import format_task_stamp, parse_duration, parse_instant
 from livesnap_reconcile.resources import DesiredState, ProviderConfig
 
 __all__ = [

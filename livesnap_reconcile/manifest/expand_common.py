@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from livesnap_reconcile.core.timeutil import DAY
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.expand_names import template_address
-from livesnap_reconcile.manifest.timeutil import DAY
 from livesnap_reconcile.resources import Deferred, Resource, template_id, template_ref
 
 # Tencent CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.

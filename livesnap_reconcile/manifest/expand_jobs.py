@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
+from livesnap_reconcile.core.timeutil import parse_instant
 from livesnap_reconcile.manifest.expand_common import StreamExpansion, at, protected, template_reference
 from livesnap_reconcile.manifest.expand_names import job_address, job_name
 from livesnap_reconcile.manifest.schedule import Schedule
-from livesnap_reconcile.manifest.timeutil import parse_instant
 from livesnap_reconcile.resources import Resource
 
 

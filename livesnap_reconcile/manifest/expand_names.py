@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from livesnap_reconcile.manifest.timeutil import format_task_stamp
+from livesnap_reconcile.core.timeutil import format_task_stamp
 from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DIGEST_LENGTH = 8

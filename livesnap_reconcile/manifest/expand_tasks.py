@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from livesnap_reconcile.core.timeutil import parse_instant, split_interval
 from livesnap_reconcile.manifest.expand_common import (
     SCHEDULE_LOOKAHEAD,
     TASK_END_HORIZON,
@@ -25,7 +26,6 @@ from livesnap_reconcile.manifest.expand_common import (
 )
 from livesnap_reconcile.manifest.expand_names import task_address
 from livesnap_reconcile.manifest.schedule import Schedule
-from livesnap_reconcile.manifest.timeutil import parse_instant, split_interval
 from livesnap_reconcile.resources import Deferred, Resource
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from livesnap_reconcile.manifest.timeutil import parse_clock, parse_date, parse_duration
+from livesnap_reconcile.core.timeutil import parse_clock, parse_date, parse_duration
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

@@ -1,18 +1,26 @@
-"""The resource kinds livesnap manages, each declared once in its vendor's folder.
+"""The vendors livesnap speaks to and the resource kinds it manages, each declared once.
 
-`spec(kind)` is how every other layer learns what a kind means; an unknown kind is a loud error,
-never a silent fallback. Adding a kind is a spec file and one line in `_REGISTRY`.
+`spec(kind)` and `vendor(name)` are how every other layer learns what a kind or a vendor means;
+an unknown one is a loud error, never a silent fallback. Adding a kind is a spec file in its
+vendor's folder and one line in that vendor's registration; adding a vendor is a folder and one
+line in `_VENDORS`.
 """
 
 from __future__ import annotations
 
 from livesnap_reconcile.errors import LivesnapError
-from livesnap_reconcile.vendors.alibaba.job import JobSpec
+from livesnap_reconcile.vendors import alibaba, tencent
+from livesnap_reconcile.vendors.manifest_rules import ManifestRules
+from livesnap_reconcile.vendors.registration import Vendor
 from livesnap_reconcile.vendors.spec import KindSpec
-from livesnap_reconcile.vendors.template import TemplateSpec
-from livesnap_reconcile.vendors.tencent.task import TaskSpec
 
-_REGISTRY: dict[str, KindSpec] = {s.kind: s for s in (TemplateSpec(), JobSpec(), TaskSpec())}
+_VENDORS: tuple[Vendor, ...] = (alibaba.VENDOR, tencent.VENDOR)
+
+_BY_NAME = {v.name: v for v in _VENDORS}
+_KINDS: dict[str, KindSpec] = {}
+for _vendor in _VENDORS:
+    for _spec in _vendor.kinds:
+        _KINDS.setdefault(_spec.kind, _spec)  # a kind two vendors share has one set of rules
 
 
 class UnknownKind(LivesnapError):
@@ -21,10 +29,19 @@ class UnknownKind(LivesnapError):
 
 def spec(kind: str) -> KindSpec:
     try:
-        return _REGISTRY[kind]
+        return _KINDS[kind]
     except KeyError:
-        raise UnknownKind(f"unknown resource kind {kind!r} (known: {', '.join(sorted(_REGISTRY))})") from None
+        raise UnknownKind(f"unknown resource kind {kind!r} (known: {', '.join(sorted(_KINDS))})") from None
 
 
 def kinds() -> tuple[str, ...]:
-    return tuple(_REGISTRY)
+    return tuple(_KINDS)
+
+
+def vendor_names() -> tuple[str, ...]:
+    return tuple(_BY_NAME)
+
+
+def rules(vendor: str) -> ManifestRules:
+    """The manifest rules of a registered vendor (KeyError for another: callers check first)."""
+    return _BY_NAME[vendor].rules

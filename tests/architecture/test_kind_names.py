@@ -23,7 +23,8 @@ PACKAGE = Path(livesnap_reconcile.__file__).parent
 # Modules already moved onto the specs; the rest of the package follows kind by kind. The planning
 # core names no vendor status either; the others may still speak the drift vocabulary.
 SPEC_DRIVEN = ("plan/planner.py", "plan/compare.py", "plan/guards.py")
-KIND_FREE = (*SPEC_DRIVEN, "plan/model.py", "apply/steps.py", "apply/applier.py", "cli/importing.py")
+KIND_FREE = (*SPEC_DRIVEN, "plan/model.py", "apply/steps.py", "apply/applier.py", "cli/importing.py",
+             "manifest/semantic.py")
 VENDOR_NAMES = {"alibaba", "tencent", "ice", "css"}
 STATUS_WORDS = {"started", "paused", "init", "stopped", "running", "finished", "pending"}
 

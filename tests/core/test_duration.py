@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from livesnap_reconcile.cli.params import parse_duration as cli_duration
 from livesnap_reconcile.core.duration import duration_seconds
-from livesnap_reconcile.manifest.timespec import parse_duration as manifest_duration
-from livesnap_reconcile.manifest.timeutil import parse_duration as expansion_duration
+from livesnap_reconcile.core.timespec import parse_duration as manifest_duration
+from livesnap_reconcile.core.timeutil import parse_duration as expansion_duration
 
 
 @pytest.mark.parametrize("text, seconds", [

@@ -1,8 +1,8 @@
-"""Time rules of the validator: windows, schedules, and the Tencent overlap count.
+"""Time rules of the validator: windows and schedules.
 
 Owns checking ``window`` and ``schedule`` values (offsets present, end after start, IANA zones,
-real calendar dates, positive durations), past-window warnings when a ``now`` is given, and an
-approximate count of overlapping Tencent tasks per stream. Problems come back as
+real calendar dates, positive durations), past-window warnings when a ``now`` is given, and the
+approximate occurrences a vendor's overlap rule is checked on. Problems come back as
 ``(path, message, severity)`` triples; the caller locates them. Pure: no clock reads, no I/O.
 Expansion has its own exact calendar arithmetic; here a close approximation is enough.
 """
@@ -16,12 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from livesnap_reconcile.core.duration import duration_seconds
-from livesnap_reconcile.manifest.diagnostics import ManifestPath
+
+ManifestPath = tuple[str | int, ...]  # where in the manifest (as in manifest.diagnostics)
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MAX_TENCENT_OVERLAP = 3
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_REFERENCE_MONDAY = date(2026, 1, 5)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Problem = tuple[ManifestPath, str, str]  # path, message, severity
@@ -107,7 +106,7 @@ def occurrences(schedule: Mapping[str, Any], start: date, days: int) -> list[Int
         return []
     listed = schedule.get("days") if isinstance(schedule.get("days"), list) else DAY_NAMES
     weekdays = {DAY_NAMES.index(d) for d in listed or DAY_NAMES if isinstance(d, str) and d in DAY_NAMES}
-    first, last = _bound(schedule.get("from")), _bound(schedule.get("until"))
+    first, last = calendar_date(schedule.get("from")), calendar_date(schedule.get("until"))
     at = time(int(clock.group(1)), int(clock.group(2)))
     found = []
     for offset in range(days):
@@ -118,47 +117,8 @@ def occurrences(schedule: Mapping[str, Any], start: date, days: int) -> list[Int
     return found
 
 
-def _bound(text: object) -> date | None:
+def calendar_date(text: object) -> date | None:
     try:
         return date.fromisoformat(text) if isinstance(text, str) else None
     except ValueError:
         return None
-
-
-def worst_overlap(spans: Mapping[str, list[Interval]]) -> tuple[datetime, list[str], str] | None:
-    """The first instant at which more than 3 tasks run at once: when, who, and who tipped it over."""
-    events = sorted((t, kind, name) for name, items in spans.items() for a, b in items
-                    for t, kind in ((a, 1), (b, 0)))  # ends (0) sort before starts at one instant
-    running: dict[str, int] = {}
-    for instant, kind, name in events:
-        running[name] = running.get(name, 0) + (1 if kind else -1)
-        total = sum(running.values())
-        if total > MAX_TENCENT_OVERLAP:
-            return instant, sorted(n for n, c in running.items() if c > 0), name
-    return None
-
-
-def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
-    """Each snapshot's windows and schedule occurrences over a representative span of days.
-
-    Explicit windows are compared as they are; schedules are sampled on the days around those
-    windows and over the first week after their ``from`` (or a fixed reference week).
-    """
-    windows: dict[str, list[Interval]] = {}
-    for name, snap in snapshots.items():
-        window = snap.get("window") if isinstance(snap, Mapping) else None
-        if isinstance(window, Mapping):
-            a, b = parse_instant(window.get("start")), parse_instant(window.get("end"))
-            if isinstance(a, datetime) and isinstance(b, datetime) and b > a:
-                windows[name] = [(a.astimezone(UTC), b.astimezone(UTC))]
-    samples = {w[0].date() - timedelta(days=1) for items in windows.values() for w in items}
-    schedules = {name: snap["schedule"] for name, snap in snapshots.items()
-                 if isinstance(snap, Mapping) and isinstance(snap.get("schedule"), Mapping)}
-    samples.update(_bound(s.get("from")) or _REFERENCE_MONDAY for s in schedules.values())
-    spans = dict(windows)
-    for name, schedule in schedules.items():
-        found: set[Interval] = set()
-        for day in samples:
-            found.update(occurrences(schedule, day, 9))
-        spans[name] = sorted(found)
-    return spans

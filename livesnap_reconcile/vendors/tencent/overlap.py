@@ -1,0 +1,56 @@
+"""Tencent runs at most three screenshot tasks per stream at once: the validator's approximate check.
+
+Windows are compared as written; schedules are sampled on the days around those windows and over
+the first week after their ``from`` (or a fixed reference week). Pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from livesnap_reconcile.core import timespec
+from livesnap_reconcile.core.timespec import Interval, calendar_date
+
+MAX_TENCENT_OVERLAP = 3
+_REFERENCE_MONDAY = date(2026, 1, 5)
+
+
+def worst_overlap(spans: Mapping[str, list[Interval]]) -> tuple[datetime, list[str], str] | None:
+    """The first instant at which more than 3 tasks run at once: when, who, and who tipped it over."""
+    events = sorted((t, kind, name) for name, items in spans.items() for a, b in items
+                    for t, kind in ((a, 1), (b, 0)))  # ends (0) sort before starts at one instant
+    running: dict[str, int] = {}
+    for instant, kind, name in events:
+        running[name] = running.get(name, 0) + (1 if kind else -1)
+        total = sum(running.values())
+        if total > MAX_TENCENT_OVERLAP:
+            return instant, sorted(n for n, c in running.items() if c > 0), name
+    return None
+
+
+def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
+    """Each snapshot's windows and schedule occurrences over a representative span of days.
+
+    Explicit windows are compared as they are; schedules are sampled on the days around those
+    windows and over the first week after their ``from`` (or a fixed reference week).
+    """
+    windows: dict[str, list[Interval]] = {}
+    for name, snap in snapshots.items():
+        window = snap.get("window") if isinstance(snap, Mapping) else None
+        if isinstance(window, Mapping):
+            a, b = timespec.parse_instant(window.get("start")), timespec.parse_instant(window.get("end"))
+            if isinstance(a, datetime) and isinstance(b, datetime) and b > a:
+                windows[name] = [(a.astimezone(UTC), b.astimezone(UTC))]
+    samples = {w[0].date() - timedelta(days=1) for items in windows.values() for w in items}
+    schedules = {name: snap["schedule"] for name, snap in snapshots.items()
+                 if isinstance(snap, Mapping) and isinstance(snap.get("schedule"), Mapping)}
+    samples.update(calendar_date(s.get("from")) or _REFERENCE_MONDAY for s in schedules.values())
+    spans = dict(windows)
+    for name, schedule in schedules.items():
+        found: set[Interval] = set()
+        for day in samples:
+            found.update(timespec.occurrences(schedule, day, 9))
+        spans[name] = sorted(found)
+    return spans
