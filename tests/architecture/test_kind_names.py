@@ -1,7 +1,8 @@
 """Kind knowledge lives in `livesnap_reconcile.vendors`: the modules that ask the specs name no kind.
 
-What we test here: the planning modules that consult `vendors.spec()` contain no string literal
-that is a kind, vendor or vendor status name (so a new kind needs no edit in them); the check
+What we test here: the modules that consult `vendors.spec()` / `vendors.rules()` name no vendor
+and branch on no kind (the planning core on no vendor status either), so a new kind needs no edit
+in them; the check
 catches such a literal when one is planted; and an unknown kind is a loud `UnknownKind` error from
 the planner, never a silent fallback to some other kind's rules.
 """
@@ -30,9 +31,24 @@ STATUS_WORDS = {"started", "paused", "init", "stopped", "running", "finished", "
 
 
 def kind_literals(source: str, *, statuses: bool = True) -> list[tuple[int, str]]:
-    words = set(kinds()) | VENDOR_NAMES | (STATUS_WORDS if statuses else set())
-    return [(node.lineno, node.value) for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in words]
+    """Vendor names anywhere; kind (and status) names where code branches or builds on them.
+
+    A kind name as a manifest key or attribute (``snap["template"]``) is the language, not a
+    branch: only comparisons (``kind == "job"``, ``kind in ("job", "task")``) and ``kind=``
+    arguments count.
+    """
+    branch_words = set(kinds()) | (STATUS_WORDS if statuses else set())
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            found += [(c.lineno, c.value) for part in (node.left, *node.comparators) for c in ast.walk(part)
+                      if isinstance(c, ast.Constant) and c.value in branch_words]
+        elif isinstance(node, ast.keyword) and node.arg == "kind":
+            found += [(c.lineno, c.value) for c in ast.walk(node.value)
+                      if isinstance(c, ast.Constant) and c.value in branch_words]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in VENDOR_NAMES:
+            found.append((node.lineno, node.value))
+    return sorted(found)
 
 
 @pytest.mark.parametrize("module", SPEC_DRIVEN)
@@ -47,7 +63,9 @@ def test_spec_driven_modules_name_no_kind_or_vendor(module: str):
 
 def test_the_check_catches_a_planted_kind_name():
     source = (PACKAGE / "plan/planner.py").read_text(encoding="utf-8")
-    assert kind_literals(source + '\nif change.kind == "task":\n    pass\n') == [(source.count("\n") + 2, "task")]
+    lines = source.count("\n")
+    planted = source + '\nif change.kind == "task":\n    x = Resource(kind="job", provider="tencent")\n'
+    assert kind_literals(planted) == [(lines + 2, "task"), (lines + 3, "job"), (lines + 3, "tencent")]
 
 
 def test_every_registered_kind_has_a_spec_named_after_it():
