@@ -3,8 +3,9 @@
 Owns the composition: providers, templates, Alibaba jobs and Tencent tasks, sorted by address,
 the deferred occurrences and ``next_change_at``. Works on the plain, validated, merged manifest
 dict (DESIGN.md §2). Must not do I/O or read the clock: ``now`` (Unix seconds, UTC) is a
-parameter, so the same inputs always give the same output. The vendor rules live in the
-``expand_*`` modules; calendar arithmetic in `schedule`; time parsing in `timeutil`.
+parameter, so the same inputs always give the same output. How a vendor's snapshots become its
+kinds lives in that vendor's folder (``vendors/<vendor>/expand.py``); calendar arithmetic in
+`core.schedule`; time parsing in `core.timeutil`.
 """
 
 from __future__ import annotations
@@ -12,38 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from livesnap_reconcile.core.timeutil import format_task_stamp, parse_duration, parse_instant
+from livesnap_reconcile.core.expansion import StreamExpansion, at
 from livesnap_reconcile.errors import ManifestError
-from livesnap_reconcile.manifest.expand_common import StreamExpansion, at
-from livesnap_reconcile.manifest.expand_jobs import expand_alibaba_stream
-from livesnap_reconcile.manifest.expand_names import (
-    job_address,
-    job_digest,
-    job_name,
-    job_name_prefix,
-    remote_template_name,
-    task_address,
-    template_address,
-)
-from livesnap_reconcile.manifest.expand_tasks import creatable, expand_tencent_stream, not_before
 from livesnap_reconcile.manifest.expand_templates import expand_providers, expand_templates
 from livesnap_reconcile.resources import DesiredState, ProviderConfig
+from livesnap_reconcile.vendors import rules
 
-__all__ = [
-    "creatable",
-    "expand",
-    "format_task_stamp",
-    "job_address",
-    "job_digest",
-    "job_name",
-    "job_name_prefix",
-    "not_before",
-    "parse_duration",
-    "parse_instant",
-    "remote_template_name",
-    "task_address",
-    "template_address",
-]
+__all__ = ["expand"]
 
 
 def expand(data: Mapping[str, Any], *, now: int) -> DesiredState:
@@ -84,9 +60,7 @@ def _expand_stream(
 ) -> StreamExpansion:
     with at(f"streams.{stream_name}"):
         vendor = providers[stream["provider"]].vendor
-    if vendor == "alibaba":
-        return expand_alibaba_stream(stream_name, stream, namespace=namespace, now=now)
-    return expand_tencent_stream(stream_name, stream, now=now)
+    return rules(vendor).expand_stream(stream_name, stream, namespace=namespace, now=now)
 
 
 def _check_unique(total: StreamExpansion) -> None:

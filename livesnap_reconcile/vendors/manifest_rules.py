@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from livesnap_reconcile.core.expansion import StreamExpansion
+
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str, str, bool]  # path, message, severity, locate on the key
 
@@ -34,6 +36,16 @@ class ManifestRules:
     template_only: tuple[str, ...] = ()  # keys only this vendor's templates have
     stream_only: tuple[str, ...] = ()  # ... its streams have (all required)
     snapshot_only: tuple[str, ...] = ()  # ... its snapshots have
+    default_region: str | None = None  # when a provider names none
+
+    def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+        """A manifest template as the attributes the vendor will read back (its defaults filled in)."""
+        raise NotImplementedError
+
+    def expand_stream(self, stream_name: str, stream: Mapping[str, Any], *, namespace: str,
+                      now: int) -> StreamExpansion:
+        """A stream's snapshots at ``now`` as this vendor's desired objects (DESIGN.md §3)."""
+        raise NotImplementedError
 
     def check_template(self, template: Mapping[str, Any], path: Path, remote_name: str | None) -> Iterator[Problem]:
         return iter(())

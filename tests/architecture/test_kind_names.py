@@ -25,7 +25,7 @@ PACKAGE = Path(livesnap_reconcile.__file__).parent
 # core names no vendor status either; the others may still speak the drift vocabulary.
 SPEC_DRIVEN = ("plan/planner.py", "plan/compare.py", "plan/guards.py")
 KIND_FREE = (*SPEC_DRIVEN, "plan/model.py", "apply/steps.py", "apply/applier.py", "cli/importing.py",
-             "manifest/semantic.py")
+             "manifest/semantic.py", "manifest/expand.py", "manifest/expand_templates.py")
 VENDOR_NAMES = {"alibaba", "tencent", "ice", "css"}
 STATUS_WORDS = {"started", "paused", "init", "stopped", "running", "finished", "pending"}
 

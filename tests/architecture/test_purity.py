@@ -85,8 +85,8 @@ def pure_closure(package: Path = PACKAGE) -> dict[str, Path]:
 def test_the_closure_is_what_we_think_it_is():
     closure = pure_closure()
     assert set(PURE_ROOTS) <= set(closure)
-    expansion = {m for m in closure if m.startswith("livesnap_reconcile.manifest.expand_")}
-    assert {"livesnap_reconcile.manifest.expand_tasks", "livesnap_reconcile.manifest.expand_jobs"} <= expansion
+    assert {"livesnap_reconcile.vendors.tencent.expand", "livesnap_reconcile.vendors.alibaba.expand",
+            "livesnap_reconcile.core.schedule", "livesnap_reconcile.vendors.tencent.task"} <= set(closure)
 
 
 def test_pure_modules_do_no_io_and_read_no_clock():
@@ -106,8 +106,8 @@ def test_pure_modules_do_no_io_and_read_no_clock():
     ("m = __import__('socket')\n", "calls __import__()"),
 ])
 def test_the_checker_catches_a_planted_impurity(planted: str, reason: str):
-    source = (PACKAGE / "manifest" / "expand_tasks.py").read_text(encoding="utf-8") + "\n" + planted
-    problems = violations(source, "expand_tasks.py")
+    source = (PACKAGE / "vendors" / "tencent" / "expand.py").read_text(encoding="utf-8") + "\n" + planted
+    problems = violations(source, "expand.py")
     assert any(reason in p for p in problems), problems
 
 
@@ -119,7 +119,7 @@ def test_a_module_newly_imported_by_a_pure_one_joins_the_closure(tmp_path: Path)
         target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     helper = fake / "manifest" / "expand_clockwork.py"
     helper.write_text('"""A planted helper."""\nimport time\n\ndef stamp():\n    return time.time()\n')
-    tasks = fake / "manifest" / "expand_tasks.py"
+    tasks = fake / "vendors" / "tencent" / "expand.py"
     tasks.write_text(tasks.read_text() + "\nfrom livesnap_reconcile.manifest.expand_clockwork import stamp\n")
     closure = pure_closure(fake)
     assert "livesnap_reconcile.manifest.expand_clockwork" in closure

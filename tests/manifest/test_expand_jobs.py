@@ -8,7 +8,8 @@ import json
 import pytest
 
 from livesnap_reconcile.errors import ManifestError
-from livesnap_reconcile.manifest.expand import expand, job_name
+from livesnap_reconcile.manifest.expand import expand
+from livesnap_reconcile.vendors.alibaba.names import job_name
 from tests.manifest.expand_support import HOUR, NOW, alibaba, manifest, ts, window
 
 

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from livesnap_reconcile.manifest.expand import expand, task_address
-from livesnap_reconcile.manifest.schedule import DAY_NAMES, Schedule
+from livesnap_reconcile.core.schedule import DAY_NAMES, Schedule
 from livesnap_reconcile.core.timeutil import split_interval
+from livesnap_reconcile.manifest.expand import expand
+from livesnap_reconcile.vendors.tencent.names import task_address
 from tests.manifest.expand_support import DAY, HOUR, alibaba, manifest, tencent, ts, window
 
 SETTINGS = settings(max_examples=80, deadline=None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from livesnap_reconcile.core.timeutil import format_task_stamp as _stamp
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.expand import expand
-from livesnap_reconcile.manifest.expand import format_task_stamp as _stamp
 from livesnap_reconcile.resources import Deferred
 from tests.manifest.expand_support import DAY, HOUR, NOW, manifest, tencent, ts, window
 

@@ -6,8 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from livesnap_reconcile.manifest.expand import format_task_stamp, parse_duration, parse_instant
-from livesnap_reconcile.core.timeutil import parse_clock, parse_date, split_interval
+from livesnap_reconcile.core.timeutil import (
+    format_task_stamp,
+    parse_clock,
+    parse_date,
+    parse_duration,
+    parse_instant,
+    split_interval,
+)
 from tests.manifest.expand_support import DAY, HOUR
 
 

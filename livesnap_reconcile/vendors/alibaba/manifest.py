@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from livesnap_reconcile.core.expansion import StreamExpansion
+from livesnap_reconcile.vendors.alibaba import expand
 from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
 
@@ -22,6 +24,13 @@ class AlibabaRules(ManifestRules):
     template_only = ("sequence_format", "overwrite_format")
     stream_only = ("rtmp_url", "output")
     snapshot_only = ("callback_url", "status")
+
+    def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+        return expand.template_attributes(spec, remote_name=remote_name, region=region)
+
+    def expand_stream(self, stream_name: str, stream: Mapping[str, Any], *, namespace: str,
+                      now: int) -> StreamExpansion:
+        return expand.expand_alibaba_stream(stream_name, stream, namespace=namespace, now=now)
 
     def check_template(self, template: Mapping[str, Any], path: Path, remote_name: str | None) -> Iterator[Problem]:
         yield from required(template, path, ("interval",), "Alibaba templates need an interval")

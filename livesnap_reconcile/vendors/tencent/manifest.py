@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from livesnap_reconcile.core.expansion import StreamExpansion
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
+from livesnap_reconcile.vendors.tencent import expand
 from livesnap_reconcile.vendors.tencent.overlap import MAX_TENCENT_OVERLAP, tencent_spans, worst_overlap
 
 TENCENT_NAME_BYTES = 255
@@ -20,6 +22,14 @@ class TencentRules(ManifestRules):
     interval = (2, 300)
     template_only = ("width", "height", "porn_flag", "description", "cos")
     stream_only = ("domain", "app", "stream")
+    default_region = expand.DEFAULT_REGION
+
+    def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+        return expand.template_attributes(spec, remote_name=remote_name, region=region)
+
+    def expand_stream(self, stream_name: str, stream: Mapping[str, Any], *, namespace: str,
+                      now: int) -> StreamExpansion:
+        return expand.expand_tencent_stream(stream_name, stream, now=now)
 
     def check_template(self, template: Mapping[str, Any], path: Path, remote_name: str | None) -> Iterator[Problem]:
         yield from required(template, path, ("cos",), "Tencent templates store snapshots in COS")

@@ -1,9 +1,7 @@
-"""Addresses and remote names of desired resources (DESIGN.md §3).
+"""ICE job addresses and JobNames: ``job.<stream>.<snapshot>``, ``ls/<namespace>/<stream>/<snapshot>/<digest>``.
 
-Owns the spelling of ``template.<name>``, ``job.<stream>.<snapshot>``,
-``task.<stream>.<snapshot>[<UTC start>]``, template remote names and Alibaba JobNames with their
-digest. Providers and the planner rely on these exact spellings for adoption, so they are
-plain pure functions of their arguments.
+The digest covers the job's immutable fields, so a changed job gets a new name and the old one,
+which ICE cannot delete, stays recognisable as its stopped predecessor. Pure.
 """
 
 from __future__ import annotations
@@ -13,34 +11,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from livesnap_reconcile.core.timeutil import format_task_stamp
+from livesnap_reconcile.core.names import manifest_template_ref
 from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DIGEST_LENGTH = 8
 
 
-def template_address(name: str) -> str:
-    return f"template.{name}"
-
-
 def job_address(stream: str, snapshot: str) -> str:
     return f"job.{stream}.{snapshot}"
-
-
-def task_address(stream: str, snapshot: str, start: int) -> str:
-    """``task.<stream>.<snapshot>[2026-11-25T11:00Z]``; ``start`` is the *scheduled* start."""
-    return f"task.{stream}.{snapshot}[{format_task_stamp(start)}]"
-
-
-def remote_template_name(namespace: str, name: str) -> str:
-    return f"{namespace}-{name}"
-
-
-def manifest_template_ref(value: Any) -> str | dict[str, str]:
-    """The manifest's own spelling of a template reference: a name, or ``{"id": "<str>"}``."""
-    if isinstance(value, Mapping):
-        return {"id": str(value["id"])}
-    return str(value)
 
 
 def job_digest(*, rtmp_url: str, output: Mapping[str, Any], template: Any, callback_url: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Shared constants and error wrapping for the expansion modules.
+"""What every vendor's expansion shares: error wrapping, the per-stream result, template references.
 
 Expansion runs on manifests the validator has accepted, but it must still never leak a raw
 ``KeyError``/``ValueError`` traceback: `at` turns them into a `ManifestError` naming the manifest
@@ -12,19 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from livesnap_reconcile.core.names import template_address
 from livesnap_reconcile.core.timeutil import DAY
 from livesnap_reconcile.errors import ManifestError
-from livesnap_reconcile.manifest.expand_names import template_address
 from livesnap_reconcile.resources import Deferred, Resource, template_id, template_ref
 
-# Tencent CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.
-TASK_START_HORIZON = 6 * DAY
-TASK_END_HORIZON = 7 * DAY
-TASK_MAX_SPAN = DAY
 # Schedule occurrences starting later than this are not listed at all (not even as deferred).
 SCHEDULE_LOOKAHEAD = 14 * DAY
-
-TENCENT_DEFAULT_REGION = "ap-guangzhou"
 
 
 @contextmanager

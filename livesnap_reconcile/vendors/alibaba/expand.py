@@ -12,11 +12,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
+from livesnap_reconcile.core.expansion import StreamExpansion, at, protected, template_reference
+from livesnap_reconcile.core.schedule import Schedule
 from livesnap_reconcile.core.timeutil import parse_instant
-from livesnap_reconcile.manifest.expand_common import StreamExpansion, at, protected, template_reference
-from livesnap_reconcile.manifest.expand_names import job_address, job_name
-from livesnap_reconcile.manifest.schedule import Schedule
 from livesnap_reconcile.resources import Resource
+from livesnap_reconcile.vendors.alibaba.names import job_address, job_name
 
 
 def expand_alibaba_stream(
@@ -119,3 +119,12 @@ def status_at(intervals: Iterable[tuple[int, int]], *, now: int) -> tuple[bool, 
         else:
             return False, start
     return active_end is not None, active_end
+
+
+def template_attributes(spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+    return {
+        "name": remote_name,
+        "interval": int(spec["interval"]),
+        "overwrite_format": spec.get("overwrite_format"),
+        "sequence_format": spec.get("sequence_format"),
+    }

@@ -13,20 +13,27 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from livesnap_reconcile.core.timeutil import parse_instant, split_interval
-from livesnap_reconcile.manifest.expand_common import (
+from livesnap_reconcile.core.expansion import (
     SCHEDULE_LOOKAHEAD,
-    TASK_END_HORIZON,
-    TASK_MAX_SPAN,
-    TASK_START_HORIZON,
     StreamExpansion,
     at,
     protected,
     template_reference,
 )
-from livesnap_reconcile.manifest.expand_names import task_address
-from livesnap_reconcile.manifest.schedule import Schedule
+from livesnap_reconcile.core.schedule import Schedule
+from livesnap_reconcile.core.timeutil import DAY, parse_instant, split_interval
 from livesnap_reconcile.resources import Deferred, Resource
+from livesnap_reconcile.vendors.tencent.names import task_address
+
+# CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.
+TASK_START_HORIZON = 6 * DAY
+TASK_END_HORIZON = 7 * DAY
+TASK_MAX_SPAN = DAY
+
+DEFAULT_REGION = "ap-guangzhou"
+DEFAULT_INTERVAL = 10
+DEFAULT_PREFIX = "/{Year}-{Month}-{Day}"
+DEFAULT_FILE_NAME = "{StreamID}-screenshot-{Hour}-{Minute}-{Second}-{Width}x{Height}{Ext}"
 
 
 def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: int) -> StreamExpansion:
@@ -118,3 +125,26 @@ def creatable(start: int, end: int, *, now: int) -> bool:
 def not_before(start: int, end: int) -> int:
     """The earliest whole second t with start <= t + 6 d and end < t + 7 d."""
     return max(start - TASK_START_HORIZON, end - TASK_END_HORIZON + 1)
+
+
+def template_attributes(spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+    cos = spec["cos"]
+    return {
+        "name": remote_name,
+        "interval": int(spec.get("interval", DEFAULT_INTERVAL)),
+        "width": int(spec.get("width", 0)),
+        "height": int(spec.get("height", 0)),
+        "porn_flag": int(spec.get("porn_flag", 0)),
+        "cos_app_id": int(cos["app_id"]),
+        "cos_bucket": str(cos["bucket"]),
+        # The bucket usually lives beside the live service; the vendor requires a region.
+        "cos_region": str(cos.get("region") or region),
+        # The vendor fills these defaults in when they are omitted, so say them explicitly.
+        "cos_prefix": _or_default(cos.get("prefix"), DEFAULT_PREFIX),
+        "cos_file_name": _or_default(cos.get("file_name"), DEFAULT_FILE_NAME),
+        "description": str(spec.get("description", "")),
+    }
+
+
+def _or_default(value: Any, default: str) -> str:
+    return default if value is None else str(value)

@@ -1,0 +1,10 @@
+"""Screenshot task addresses: ``task.<stream>.<snapshot>[<UTC scheduled start>]``. Pure."""
+
+from __future__ import annotations
+
+from livesnap_reconcile.core.timeutil import format_task_stamp
+
+
+def task_address(stream: str, snapshot: str, start: int) -> str:
+    """``task.<stream>.<snapshot>[2026-11-25T11:00Z]``; ``start`` is the *scheduled* start."""
+    return f"task.{stream}.{snapshot}[{format_task_stamp(start)}]"
