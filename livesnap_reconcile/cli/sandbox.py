@@ -17,17 +17,10 @@ import click
 
 from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.clock import business_now
-from livesnap_reconcile.emulator import SANDBOX_KEYS, Clock, Emulator, Faults, StoreError, serve
+from livesnap_reconcile.emulator import Clock, Emulator, Faults, StoreError, serve
+from livesnap_reconcile.emulator.exports import export_lines
 
 DEFAULT_DATA = Path(".livesnap/sandbox")
-
-
-def export_lines() -> list[str]:
-    alibaba_id, alibaba_secret = SANDBOX_KEYS["alibaba"]
-    tencent_id, tencent_key = SANDBOX_KEYS["tencent"]
-    return [f"export TENCENTCLOUD_SECRET_ID={tencent_id}", f"export TENCENTCLOUD_SECRET_KEY={tencent_key}",
-            f"export ALIBABA_CLOUD_ACCESS_KEY_ID={alibaba_id}",
-            f"export ALIBABA_CLOUD_ACCESS_KEY_SECRET={alibaba_secret}"]
 
 
 def parse_instant(text: str) -> float:

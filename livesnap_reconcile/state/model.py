@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from livesnap_reconcile.errors import StateCorrupt
-from livesnap_reconcile.resources import KINDS, Known
+from livesnap_reconcile.resources import Known
+from livesnap_reconcile.vendors import kinds
 
 # Bump when the on-disk shape changes incompatibly; readers refuse anything newer.
 FORMAT_VERSION = 1
@@ -68,8 +69,8 @@ def _entry_problem(address: str, fields: Mapping[str, Any]) -> str | None:
             problem = _type_problem(name, fields[name], expected)
             if problem:
                 return f"resource {address}: {problem}"
-    if fields["kind"] not in KINDS:
-        return f"resource {address}: unknown kind {fields['kind']!r} (expected one of {', '.join(KINDS)})"
+    if fields["kind"] not in kinds():
+        return f"resource {address}: unknown kind {fields['kind']!r} (expected one of {', '.join(kinds())})"
     return None
 
 
