@@ -37,9 +37,13 @@ def check(data: Mapping[str, Any], *, now: datetime | None) -> Iterator[Problem]
     templates = _section(data, "templates")
     for name, template in templates.items():
         yield from _template(template, ("templates", name), vendors, namespace)
-    for name, stream in _section(data, "streams").items():
+    streams = _section(data, "streams")
+    for name, stream in streams.items():
         yield from _stream(stream, ("streams", name), vendors=vendors, templates=templates,
                            namespace=namespace, now=now)
+    for vendor in vendor_names():
+        mine = {name: s for name, s in streams.items() if _vendor_of(s, ("streams", name), vendors)[0] == vendor}
+        yield from rules(vendor).check_streams(mine)
 
 
 def _vendor_word(provider: object) -> str | None:

@@ -254,8 +254,7 @@ class _Context:
                 key = self._owner_key(obj.provider, obj.kind, obj.remote_id)
                 if key in self.adopted or not spec(obj.kind).unexpected(obj, self.namespace):
                     continue  # not ours (never touched, never reported), or ours and retired on purpose
-                out.append(Drift(f"{obj.kind}:{obj.remote_id}", "unexpected",
-                                 f"{obj.kind} {obj.attributes.get('name')} carries our namespace but is not in state",
+                out.append(Drift(f"{obj.kind}:{obj.remote_id}", "unexpected", spec(obj.kind).unexpected_detail(obj),
                                  obj.provider, obj.remote_id, None, dict(obj.attributes)))
         return out
 

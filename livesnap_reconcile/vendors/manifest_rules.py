@@ -61,3 +61,7 @@ class ManifestRules:
     def check_snapshots(self, snapshots: Mapping[str, Any], path: Path) -> Iterator[Problem]:
         """Rules over all snapshots of one stream together."""
         return iter(())
+
+    def check_streams(self, streams: Mapping[str, Mapping[str, Any]]) -> Iterator[Problem]:
+        """Rules over all of this vendor's streams together (paths start at ``streams``)."""
+        return iter(())

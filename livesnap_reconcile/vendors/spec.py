@@ -123,6 +123,10 @@ class KindSpec:
         prefix = self.owner_prefix(namespace)
         return prefix is not None and str(obj.attributes.get("name", "")).startswith(prefix)
 
+    def unexpected_detail(self, obj: RemoteObject) -> str:
+        """How a drift report describes such an object (it is never touched)."""
+        return f"{self.kind} {obj.attributes.get('name')} carries our namespace but is not in state"
+
 
 def _without(attributes: Attributes | None, ignored: frozenset[str]) -> dict[str, Any]:
     return {k: v for k, v in (attributes or {}).items() if k not in ignored}
