@@ -124,6 +124,14 @@ class _Context:
             a for a, r in self.desired.items()
             if spec(r.kind).referenced and not self._template_usable(a)
         }
+        # ... unless this plan adopts an existing one: then its id is known now, and the objects
+        # using it can be matched (adopted) too instead of being created a second time.
+        self.adopting_ids: dict[str, str] = {}
+        for address in sorted(self.pending_templates):
+            match = self._find_unclaimed(self.desired[address], self.desired[address].attributes)
+            if match is not None:
+                self.adopting_ids[address] = match.remote_id
+        self.pending_templates -= set(self.adopting_ids)
 
     def _owner_key(self, provider: str, kind: str, remote_id: str) -> tuple[str, str, str]:
         return (self.vendor_of.get(provider, provider), kind, remote_id)
@@ -138,6 +146,8 @@ class _Context:
 
     def resolve(self, kind: str, attributes: Mapping[str, Any]) -> dict[str, Any]:
         ref = spec(kind).reference(attributes).get("ref")
+        if ref in self.adopting_ids:
+            return spec(kind).with_reference_id(attributes, self.adopting_ids[ref])
         if ref and ref not in self.pending_templates and ref in self.recorded:
             return spec(kind).with_reference_id(attributes, self.recorded[ref].remote_id)
         return dict(attributes)

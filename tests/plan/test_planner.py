@@ -91,6 +91,19 @@ def test_in_progress_task_created_mid_window_does_not_drift_when_time_passes():
     assert make_plan(desired(TPL, later), state, remote, now=NOW).changes == ()
 
 
+def test_after_state_loss_users_of_an_adopted_template_are_adopted_too():
+    # The template is adopted in this very plan, so its id is known now: the job and the task
+    # that use it must match their existing objects, not be created a second time.
+    t, j = task(), job()
+    recorded = {r.address: entry(r, rid) for r, rid in ((TPL, "77"), (ATPL, "tpl-a"), (t, "TASK1"), (j, "JOB1"))}
+    remote = [remote_of(recorded[TPL.address]), remote_of(recorded[ATPL.address]),
+              remote_of(recorded[t.address], vstatus="pending"), remote_of(recorded[j.address], vstatus="started")]
+    plan = make_plan(desired(TPL, ATPL, t, j), {}, remote, now=NOW)
+    assert sorted(actions(plan)) == sorted((r.address, Action.ADOPT) for r in (TPL, ATPL, t, j))
+    assert {c.address: c.remote_id for c in plan.changes} == {
+        TPL.address: "77", ATPL.address: "tpl-a", t.address: "TASK1", j.address: "JOB1"}
+
+
 def test_unrecorded_matching_remote_task_is_adopted_not_duplicated():
     t = task()
     state = {TPL.address: entry(TPL, "77")}
