@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.emulator import tencent
+from livesnap_reconcile.emulator import tencent, tencent_snapshot_rules
 from livesnap_reconcile.emulator.tencent_templates import public_template
 from livesnap_reconcile.emulator.wire import ice_time
 
@@ -94,6 +94,24 @@ class HooksMixin:
         with self.store.transaction() as txn:
             templates = sorted(txn.data["tencent"]["templates"].values(), key=lambda t: t["TemplateId"])
             return [public_template(t) for t in templates]
+
+    def tencent_rules(self) -> list[dict[str, Any]]:
+        with self.store.transaction() as txn:
+            return [dict(r) for _, r in sorted(tencent_snapshot_rules.rules_of(txn).items())]
+
+    def tencent_delete_rule(self, domain: str, app: str, stream: str = "") -> None:
+        with self.store.transaction() as txn:
+            key = f"{domain}/{app}/{stream}"
+            _get(tencent_snapshot_rules.rules_of(txn), key, "Tencent snapshot rule")
+            del tencent_snapshot_rules.rules_of(txn)[key]
+            txn.wrote = True
+
+    def tencent_add_rule(self, domain: str, app: str, stream: str, template_id: int | str) -> None:
+        """A rule made outside livesnap (the console), for drift and foreign-rule tests."""
+        now = self.clock.now()
+        with self.store.transaction() as txn:
+            tencent_snapshot_rules.create({"DomainName": domain, "AppName": app, "StreamName": stream,
+                                           "TemplateId": int(template_id)}, txn, now=now, seed=0)
 
     def tencent_update_template(self, template_id: int | str, **fields: Any) -> None:
         _check_fields(fields, TC_TEMPLATE_FIELDS)

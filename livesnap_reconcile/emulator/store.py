@@ -32,7 +32,7 @@ class StoreError(Exception):
 def empty_store() -> dict[str, Any]:
     return {"format": FORMAT, "seq": 0, "offline": [],
             "ice": {"jobs": {}, "templates": {}},
-            "tencent": {"tasks": {}, "templates": {}, "next_template_id": 10001}}
+            "tencent": {"tasks": {}, "templates": {}, "rules": {}, "next_template_id": 10001}}
 
 
 class Txn:

@@ -1,7 +1,8 @@
 """Tencent Cloud Live snapshot templates in the sandbox: create, describe (one and all), modify, delete.
 
-Templates are at most 50; ids are ints on the wire; deleting one still used by a task that has not
-finished answers `FailedOperation.ConfInUsed`. COS credentials are never stored or echoed.
+Templates are at most 50; ids are ints on the wire; deleting one a snapshot rule binds answers
+`FailedOperation.ConfInUsed` (tasks take a template id without any integrity check, so they do
+not hold it). COS credentials are never stored or echoed.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from livesnap_reconcile.emulator import tencent
+from livesnap_reconcile.emulator import tencent, tencent_snapshot_rules
 from livesnap_reconcile.emulator.store import Txn
 from livesnap_reconcile.emulator.tencent import MAX_TEMPLATES, coerce
 from livesnap_reconcile.emulator.wire import ApiError
@@ -92,10 +93,8 @@ def modify(p: dict[str, Any], txn: Txn, *, now: float, seed: int) -> dict[str, A
 def delete(p: dict[str, Any], txn: Txn, *, now: float, seed: int) -> dict[str, Any]:
     fields = coerce(p, {"TemplateId": ("int", True)})
     template = _template(txn, fields["TemplateId"])
-    in_use = [t for t in txn.data["tencent"]["tasks"].values()
-              if t["TemplateId"] == template["TemplateId"] and tencent.state(t, now) in ("pending", "running")]
-    if in_use:
-        raise ApiError("FailedOperation.ConfInUsed", "the template is used by a task that has not finished.")
+    if tencent_snapshot_rules.binding(txn, template["TemplateId"]):
+        raise ApiError("FailedOperation.ConfInUsed", "the template is bound by a snapshot rule.")
     del txn.data["tencent"]["templates"][str(template["TemplateId"])]
     txn.wrote = True
     return {}
@@ -107,4 +106,6 @@ ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "CreateLiveSnapshotTemplate": create, "DescribeLiveSnapshotTemplates": describe_all,
     "DescribeLiveSnapshotTemplate": describe_one, "ModifyLiveSnapshotTemplate": modify,
     "DeleteLiveSnapshotTemplate": delete,
+    "CreateLiveSnapshotRule": tencent_snapshot_rules.create, "DescribeLiveSnapshotRules": tencent_snapshot_rules.describe,
+    "DeleteLiveSnapshotRule": tencent_snapshot_rules.delete,
 }

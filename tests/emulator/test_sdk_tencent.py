@@ -2,7 +2,9 @@
 
 What we test here: template CRUD and the task lifecycle succeed over POST and GET; wrong keys,
 unknown ids, skewed clocks and bad parameters raise `TencentCloudSDKException` with the vendor's
-codes; throttling surfaces as `RequestLimitExceeded`; ConfInUsed and MaximumRunningTask.
+codes; throttling surfaces as `RequestLimitExceeded`; MaximumRunningTask; the three snapshot-rule
+actions, including RuleAlreadyExist, one template per domain, and ConfInUsed for a template a rule
+binds (a task does not hold its template).
 """
 
 from __future__ import annotations
@@ -68,8 +70,6 @@ def test_template_crud_and_task_lifecycle(sandbox, method):
     found = client.DescribeScreenshotTask(_req(models.DescribeScreenshotTaskRequest, StartTime=now - 60,
                                                EndTime=now + 86400, StreamName=f"s-{method}"))
     assert [t.TaskId for t in found.TaskList] == [task_id] and found.ScrollToken == ""
-    assert _code(lambda: client.DeleteLiveSnapshotTemplate(
-        _req(models.DeleteLiveSnapshotTemplateRequest, TemplateId=template_id))) == "FailedOperation.ConfInUsed"
     client.StopScreenshotTask(_req(models.StopScreenshotTaskRequest, TaskId=task_id))
     stopped = [t for t in emu.tencent_tasks() if t["TaskId"] == task_id][0]
     assert stopped["Stopped"] > 0 and stopped["State"] == "stopped"
@@ -121,3 +121,38 @@ def test_throttling_surfaces_as_request_limit_exceeded():
             except TencentCloudSDKException as exc:
                 codes.append(exc.get_code())
         assert codes[:2] == ["ok", "ok"] and "RequestLimitExceeded" in codes[2:]
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_snapshot_rules_bind_templates(sandbox, method):
+    emu, endpoint = sandbox
+    client = tencent_client(endpoint, method=method)
+    template_id, other = _template(client, f"ruled-{method}"), _template(client, f"other-{method}")
+    domain = f"{method.lower()}.rules.push.com"
+    client.CreateLiveSnapshotRule(_req(models.CreateLiveSnapshotRuleRequest, DomainName=domain, AppName="live",
+                                       StreamName="hall", TemplateId=template_id))
+    client.CreateLiveSnapshotRule(_req(models.CreateLiveSnapshotRuleRequest, DomainName=domain,
+                                       TemplateId=template_id))  # AppName defaults to "live"; no stream
+    rules = [r for r in client.DescribeLiveSnapshotRules(models.DescribeLiveSnapshotRulesRequest()).Rules
+             if r.DomainName == domain]
+    assert sorted((r.AppName, r.StreamName, r.TemplateId) for r in rules) == [
+        ("live", "", template_id), ("live", "hall", template_id)]
+    assert time.strptime(rules[0].CreateTime, "%Y-%m-%d %H:%M:%S")  # Beijing-time strings, not Unix
+    again = _req(models.CreateLiveSnapshotRuleRequest, DomainName=domain, AppName="live", StreamName="hall",
+                 TemplateId=template_id)
+    assert _code(lambda: client.CreateLiveSnapshotRule(again)) == "FailedOperation.RuleAlreadyExist"
+    second = _req(models.CreateLiveSnapshotRuleRequest, DomainName=domain, AppName="vod", TemplateId=other)
+    assert _code(lambda: client.CreateLiveSnapshotRule(second)) == "FailedOperation.RuleAlreadyExist"
+    unknown = _req(models.CreateLiveSnapshotRuleRequest, DomainName=domain, AppName="x", TemplateId=999999)
+    assert _code(lambda: client.CreateLiveSnapshotRule(unknown)) == "InvalidParameter.ConfNotFound"
+    assert _code(lambda: client.DeleteLiveSnapshotTemplate(
+        _req(models.DeleteLiveSnapshotTemplateRequest, TemplateId=template_id))) == "FailedOperation.ConfInUsed"
+    for stream in ("hall", ""):
+        client.DeleteLiveSnapshotRule(_req(models.DeleteLiveSnapshotRuleRequest, DomainName=domain, AppName="live",
+                                           StreamName=stream))
+    gone = _req(models.DeleteLiveSnapshotRuleRequest, DomainName=domain, AppName="live", StreamName="hall")
+    assert _code(lambda: client.DeleteLiveSnapshotRule(gone)) == "FailedOperation.NotFound"
+    bad = _req(models.DeleteLiveSnapshotRuleRequest, DomainName="not a domain")
+    assert _code(lambda: client.DeleteLiveSnapshotRule(bad)) == "InvalidParameter.DomainFormatError"
+    client.DeleteLiveSnapshotTemplate(_req(models.DeleteLiveSnapshotTemplateRequest, TemplateId=template_id))
+    assert emu.tencent_rules() == [r for r in emu.tencent_rules() if r["DomainName"] != domain]

@@ -61,6 +61,8 @@ def test_examples_show_every_feature(loaded, now: datetime):
     assert jobs["job.main-stage.always-on"] == "started"
     assert "job.main-stage.matinee" in jobs and "job.cam-loading-dock.night-shift" in jobs
     assert jobs["job.cam-spare.archive"] == "paused"
+    rules = {r.address: r.attributes["stream"] for r in state.resources if r.kind == "rule"}
+    assert rules == {"rule.lobby-cam.always": "lobby-cam"}, "an always-on Tencent snapshot is a rule"
     assert state.next_change_at is not None and state.next_change_at > now.timestamp()
 
 

@@ -76,7 +76,8 @@ def test_cli_exits_1_without_traceback(name: str):
     assert result.exit_code == 1
     assert "Traceback" not in result.output + result.stderr
     lines = [ln for ln in result.stderr.splitlines() if ln]
-    assert lines[-1].endswith("error" if len(_expected(name)) == 1 else "errors")
+    count = len(_expected(name))
+    assert lines[-1].startswith(f"{count} error" if count == 1 else f"{count} errors"), lines[-1]
     for file, line, _message in _expected(name):
         assert any(ln.startswith(f"{file}:{line}:") for ln in lines), result.stderr
 

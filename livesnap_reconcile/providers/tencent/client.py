@@ -30,6 +30,11 @@ ACTIONS: dict[str, tuple[str, bool]] = {
     "DescribeLiveSnapshotTemplate": ("template", False),
     "ModifyLiveSnapshotTemplate": ("template", False),
     "DeleteLiveSnapshotTemplate": ("template", False),
+    # Rules are keyed by domain, app and stream: a repeated create fails instead of duplicating,
+    # but its outcome is still unknown after a lost answer, so it is looked up before a retry.
+    "CreateLiveSnapshotRule": ("template", True),
+    "DescribeLiveSnapshotRules": ("template", False),
+    "DeleteLiveSnapshotRule": ("template", False),
 }
 
 

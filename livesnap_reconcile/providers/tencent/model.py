@@ -112,3 +112,25 @@ def windows(lo: int, hi: int) -> list[tuple[int, int]]:
         if start + WINDOW >= hi:
             return out
         start += STEP
+
+
+def rule_object(item: Mapping[str, Any], *, provider: str) -> RemoteObject:
+    """A RuleInfo; the vendor keys rules by (domain, app, stream), so that is the remote id."""
+    domain, app, stream = str(item.get("DomainName") or ""), str(item.get("AppName") or ""), str(item.get("StreamName") or "")
+    attributes = {"domain": domain, "app": app, "stream": stream, "template": {"id": str(item.get("TemplateId"))}}
+    return RemoteObject(kind="rule", provider=provider, remote_id=f"{domain}/{app}/{stream}", attributes=attributes)
+
+
+def rule_params(attributes: Mapping[str, Any], *, provider: str) -> dict[str, Any]:
+    # AppName is always sent: left out, the vendor's default ("live") would apply.
+    params: dict[str, Any] = {"DomainName": str(attributes["domain"]), "AppName": str(attributes["app"]),
+                              "TemplateId": wire_template_id((attributes.get("template") or {}).get("id"), provider=provider)}
+    if attributes.get("stream"):
+        params["StreamName"] = str(attributes["stream"])
+    return params
+
+
+def rule_key_params(remote_id: str) -> dict[str, Any]:
+    domain, app, stream = (remote_id.split("/", 2) + ["", ""])[:3]
+    params = {"DomainName": domain, "AppName": app}
+    return {**params, "StreamName": stream} if stream else params

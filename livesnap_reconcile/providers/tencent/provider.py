@@ -1,9 +1,10 @@
-"""The Tencent Cloud Live provider: snapshot templates and one screenshot task per occurrence.
+"""The Tencent Cloud Live provider: snapshot templates, rules and one screenshot task per occurrence.
 
-Owns: the Provider protocol on top of `LiveClient`: refresh (templates by the unpaged list; tasks
-by overlapping 7-day DescribeScreenshotTask windows over the span our tasks can occupy, all
-ScrollToken pages, de-duplicated by TaskId), find after an unknown-outcome create, and the writes
-(task delete = stop if running, then delete). It must not plan, and must not import the Alibaba
+Owns: the Provider protocol on top of `LiveClient`: refresh (templates by the unpaged list; rules
+by the unpaged list, kept to the domains in play; tasks by overlapping 7-day DescribeScreenshotTask
+windows over the span our tasks can occupy, all ScrollToken pages, de-duplicated by TaskId), find
+after an unknown-outcome create, and the writes (task delete = stop if running, then delete; a
+template still bound by a rule is refused naming the rule). It must not plan, and must not import the Alibaba
 provider.
 """
 
@@ -53,7 +54,15 @@ class TencentProvider:
             out += [t for t in self._templates() if t.attributes["name"].startswith(prefix)]
         if "task" in kinds:
             out += self._refresh_tasks(query)
+        if "rule" in kinds:
+            domains = {k.attributes.get("domain") for k in query.known if k.kind == "rule"}
+            domains |= {r.attributes.get("domain") for r in query.desired if r.kind == "rule"}
+            out += [r for r in self._rules() if r.attributes["domain"] in domains]
         return sorted(out, key=lambda o: (o.kind, o.remote_id))
+
+    def _rules(self) -> list[RemoteObject]:
+        data = self.client.rpc("DescribeLiveSnapshotRules")
+        return [model.rule_object(r, provider=self.name) for r in data.get("Rules") or []]
 
     def _templates(self) -> list[RemoteObject]:
         data = self.client.rpc("DescribeLiveSnapshotTemplates")
@@ -104,6 +113,8 @@ class TencentProvider:
             except NotFound:
                 return None
             return model.template_object(data["Template"], provider=self.name)
+        if kind == "rule":
+            return next((r for r in self._rules() if r.remote_id == remote_id), None)
         if kind == "task":
             now = self._now()
             span = self._spans.get(remote_id)
@@ -122,6 +133,10 @@ class TencentProvider:
         if kind == "template":
             name = attributes.get("name")
             return next((t for t in self._templates() if t.attributes["name"] == name), None)
+        if kind == "rule":
+            wanted = model.rule_object(model.rule_params(attributes, provider=self.name) | {
+                "StreamName": attributes.get("stream") or ""}, provider=self.name)
+            return next((r for r in self._rules() if r.attributes == wanted.attributes), None)
         if kind != "task":
             raise self._kind_error(kind)
         scheduled = int(attributes.get("scheduled_start") or attributes["start"])
@@ -144,6 +159,10 @@ class TencentProvider:
         if kind == "template":
             data = self.client.rpc("CreateLiveSnapshotTemplate", model.template_params(attributes))
             return self._template_from(data["TemplateId"], attributes)
+        if kind == "rule":
+            params = model.rule_params(attributes, provider=self.name)
+            self.client.rpc("CreateLiveSnapshotRule", params)
+            return model.rule_object(params, provider=self.name)
         if kind != "task":
             raise self._kind_error(kind)
         now = self._now()
@@ -164,15 +183,32 @@ class TencentProvider:
 
     def delete(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> None:
         if kind == "template":
+            self._delete_template(remote_id)
+            return
+        if kind == "rule":
             try:
-                self.client.rpc("DeleteLiveSnapshotTemplate",
-                                {"TemplateId": model.wire_template_id(remote_id, provider=self.name)})
+                self.client.rpc("DeleteLiveSnapshotRule", model.rule_key_params(remote_id))
             except NotFound:
                 pass
             return
         if kind != "task":
             raise self._kind_error(kind)
         self._delete_task(remote_id, attributes)
+
+    def _delete_template(self, remote_id: str) -> None:
+        try:
+            self.client.rpc("DeleteLiveSnapshotTemplate", {"TemplateId": model.wire_template_id(remote_id, provider=self.name)})
+        except NotFound:
+            return
+        except Invalid as err:
+            if not err.code.endswith("ConfInUsed"):
+                raise
+            holders = [r.remote_id for r in self._rules() if r.attributes["template"]["id"] == str(remote_id)]
+            named = ", ".join(f"domain {h.split('/')[0]} app {h.split('/')[1]}"
+                              + (f" stream {h.split('/')[2]}" if h.split("/")[2] else "") for h in holders)
+            raise Invalid(f"provider {self.name!r}: template {remote_id} is still bound by the snapshot rule "
+                          f"{named or '(not listed)'}; a rule livesnap does not manage must be deleted first "
+                          "(DeleteLiveSnapshotRule)", provider=self.name, code=err.code) from None
 
     def _delete_task(self, task_id: str, attributes: Mapping[str, Any]) -> None:
         now = self._now()

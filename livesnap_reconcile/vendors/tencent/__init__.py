@@ -8,6 +8,7 @@ from __future__ import annotations
 from livesnap_reconcile.vendors.registration import Vendor
 from livesnap_reconcile.vendors.template import TemplateSpec
 from livesnap_reconcile.vendors.tencent.manifest import TencentRules
+from livesnap_reconcile.vendors.tencent.rule import RuleSpec
 from livesnap_reconcile.vendors.tencent.task import TaskSpec
 
-VENDOR = Vendor(rules=TencentRules(), kinds=(TemplateSpec(), TaskSpec()))
+VENDOR = Vendor(rules=TencentRules(), kinds=(TemplateSpec(), TaskSpec(), RuleSpec()))

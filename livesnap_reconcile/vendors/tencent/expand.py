@@ -1,6 +1,8 @@
-"""Tencent snapshots -> one screenshot-task `Resource` per occurrence, or a `Deferred` entry.
+"""Tencent snapshots -> a snapshot rule when always on, else one screenshot task per occurrence.
 
-Owns the occurrence rules of DESIGN.md §3: windows and schedule occurrences are cut into
+A snapshot with neither ``window`` nor ``schedule`` is always on: one rule binding its template
+to the stream (``scope: app``: to every stream of the app). Otherwise the occurrence rules of
+DESIGN.md §3 apply: windows and schedule occurrences are cut into
 consecutive parts of at most 24 h; a part that has ended is dropped; a part the vendor cannot
 accept yet (StartTime > now + 6 d or EndTime >= now + 7 d) is deferred with the first whole
 second it becomes creatable; an in-progress part starts at ``now`` while its address keeps the
@@ -24,6 +26,8 @@ from livesnap_reconcile.core.schedule import Schedule
 from livesnap_reconcile.core.timeutil import DAY, parse_instant, split_interval
 from livesnap_reconcile.resources import Deferred, Resource
 from livesnap_reconcile.vendors.tencent.names import task_address
+from livesnap_reconcile.vendors.tencent.rule import KIND as RULE
+from livesnap_reconcile.vendors.tencent.rule import rule_address
 
 # CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.
 TASK_START_HORIZON = 6 * DAY
@@ -49,6 +53,10 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
                 "app": str(stream["app"]),
                 "stream": str(stream["stream"]),
             }
+        if snap.get("window") is None and snap.get("schedule") is None:
+            with at(path):
+                out.resources.append(_rule(stream_name, snap_name, stream, snap, base, template, depends_on))
+            continue
         for start, end in _parts(snap, now=now, path=path):
             if end <= now:
                 continue
@@ -77,6 +85,16 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
             if snap.get("schedule") is not None:
                 out.changes.extend(_first_unlisted(Schedule.from_mapping(snap["schedule"]), now=now))
     return out
+
+
+def _rule(stream_name: str, snap_name: str, stream: Mapping[str, Any], snap: Mapping[str, Any],
+          base: Mapping[str, str], template: Mapping[str, str], depends_on: tuple[str, ...]) -> Resource:
+    scope = snap.get("scope", "stream")
+    if scope not in ("stream", "app"):
+        raise ValueError(f"scope must be 'stream' or 'app', not {scope!r}")
+    attributes = {**base, "stream": base["stream"] if scope == "stream" else "", "template": template}
+    return Resource(address=rule_address(stream_name, snap_name), kind=RULE, provider=str(stream["provider"]),
+                    attributes=attributes, depends_on=depends_on, protect=protected(stream, snap))
 
 
 def _first_unlisted(schedule: Schedule, *, now: int) -> list[int]:

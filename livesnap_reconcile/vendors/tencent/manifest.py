@@ -1,4 +1,9 @@
-"""Tencent Live's part of the manifest language: COS output, text rules, time-bounded tasks, overlap."""
+"""Tencent Live's part of the manifest language: COS output, text rules, rules and tasks, overlap.
+
+A snapshot with a window or schedule becomes screenshot tasks (at most three at once per stream);
+one without is always on and becomes a snapshot rule (``scope: app`` for every stream of the app).
+A domain binds at most one template, and the vendor keeps one rule per domain, app and stream.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ class TencentRules(ManifestRules):
     interval = (2, 300)
     template_only = ("width", "height", "porn_flag", "description", "cos")
     stream_only = ("domain", "app", "stream")
+    snapshot_only = ("scope",)
     default_region = expand.DEFAULT_REGION
 
     def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
@@ -57,13 +63,65 @@ class TencentRules(ManifestRules):
 
     def check_snapshot(self, snap: Mapping[str, Any], path: Path, *, namespace: str | None,
                        stream: str, name: str) -> Iterator[Problem]:
-        if "window" not in snap and "schedule" not in snap:
-            yield err(path, "Tencent snapshots need 'window' or 'schedule' (tasks are time-bounded)", on_key=True)
+        if "scope" in snap and _timed(snap):
+            yield err((*path, "scope"), "scope applies only to always-on snapshots (without window or schedule): "
+                      "a snapshot rule covers a whole app, a task one stream", on_key=True)
 
     def check_snapshots(self, snapshots: Mapping[str, Any], path: Path) -> Iterator[Problem]:
+        yield from _double_capture(snapshots, path)
         clash = worst_overlap(tencent_spans(snapshots))
         if clash:
             instant, names, trigger = clash
             yield err((*path, "snapshots", trigger), f"more than {MAX_TENCENT_OVERLAP} snapshots overlap on this "
                       f"Tencent stream at {instant:%Y-%m-%dT%H:%MZ} ({', '.join(names)}); Tencent runs at most "
                       f"{MAX_TENCENT_OVERLAP} tasks per stream at once", on_key=True)
+
+    def check_streams(self, streams: Mapping[str, Mapping[str, Any]]) -> Iterator[Problem]:
+        bound: dict[str, tuple[str, Path]] = {}  # domain -> (template, where it was bound first)
+        keys: dict[tuple[str, str, str], Path] = {}
+        for where, stream, snap in _always_on(streams):
+            domain, template = str(stream.get("domain")), _template_key(snap.get("template"))
+            key = (domain, str(stream.get("app")), "" if snap.get("scope") == "app" else str(stream.get("stream")))
+            if key in keys:
+                yield err(where, f"{_spell(keys[key])} already makes the snapshot rule for domain {key[0]}, app "
+                          f"{key[1]}{', stream ' + key[2] if key[2] else ''}; Tencent keeps one rule per domain, "
+                          "app and stream", on_key=True)
+                continue
+            keys[key] = where
+            first = bound.setdefault(domain, (template, where))
+            if first[0] != template:
+                yield err((*where, "template"), f"domain {domain} is already bound to template {first[0]} by "
+                          f"{_spell(first[1])}; Tencent binds at most one snapshot template per domain")
+
+
+def _timed(snap: Mapping[str, Any]) -> bool:
+    return "window" in snap or "schedule" in snap
+
+
+def _template_key(ref: Any) -> str:
+    return f"id {ref.get('id')}" if isinstance(ref, Mapping) else repr(ref)
+
+
+def _spell(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _always_on(streams: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[Path, Mapping[str, Any], Mapping[str, Any]]]:
+    for name in streams:
+        snapshots = streams[name].get("snapshots")
+        if not isinstance(snapshots, Mapping):
+            continue
+        for snap_name, snap in snapshots.items():
+            if isinstance(snap, Mapping) and not _timed(snap) and "template" in snap:
+                yield ("streams", name, "snapshots", snap_name), streams[name], snap
+
+
+def _double_capture(snapshots: Mapping[str, Any], path: Path) -> Iterator[Problem]:
+    """A task with the template of an always-on rule on its stream captures every frame twice."""
+    always = {_template_key(s.get("template")): n for n, s in snapshots.items()
+              if isinstance(s, Mapping) and not _timed(s) and "template" in s}
+    for name, snap in snapshots.items():
+        if isinstance(snap, Mapping) and _timed(snap) and _template_key(snap.get("template")) in always:
+            rule = always[_template_key(snap.get("template"))]
+            yield ((*path, "snapshots", name), f"snapshot {rule!r} on this stream is always on with the same "
+                   "template, so while this one runs every snapshot is taken twice", "warning", True)
