@@ -34,7 +34,8 @@ class PgLocation:
 
     def with_name(self, name: str) -> PgLocation:
         check_name(name)
-        return PgLocation(self.conninfo, self.redacted, name, self.retention, self.has_password)
+        redacted = self.redacted + ("&" if "?" in self.redacted else "?") + urlencode({"name": name})
+        return PgLocation(self.conninfo, redacted, name, self.retention, self.has_password)
 
 
 def is_pg_url(value: str) -> bool:
