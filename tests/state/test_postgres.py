@@ -103,3 +103,24 @@ def test_force_unlock_ends_the_holders_session(pg_url):
     other.unlock(other.lock(operation="plan", timeout=5))
     with pytest.raises(StateError):
         holder.write(sample_state())
+
+
+def test_a_missing_schema_row_is_repaired_by_the_next_use(pg_empty_db_url):
+    backend = open_backend(pg_empty_db_url)
+    written = backend.write(sample_state())
+    backend.close()
+    with psycopg.connect(conninfo(pg_empty_db_url), autocommit=True) as conn:
+        conn.execute("DELETE FROM livesnap_schema")
+    again = open_backend(pg_empty_db_url)
+    assert again.read() == written  # the forward migrations are idempotent and keep the data
+    with psycopg.connect(conninfo(pg_empty_db_url)) as conn:
+        assert conn.execute("SELECT version FROM livesnap_schema").fetchall() == [(SCHEMA_VERSION,)]
+
+
+def test_without_psycopg_the_error_says_which_extra_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    backend = open_backend("postgresql://db.invalid/x?name=n")
+    with pytest.raises(StateError, match=r"livesnap-reconcile\[postgres\]"):
+        backend.read()
