@@ -10,6 +10,7 @@ a record left by a dead holder never blocks anybody.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +58,15 @@ class PgLock:
                 raise self._locked_error(conn, timeout)
             self._sleep(min(delay, remaining))
             delay = min(delay * 2, _MAX_DELAY)
+        try:
+            self._publish(conn, info)
+        except BaseException:
+            with contextlib.suppress(Exception), conn.cursor() as cur:  # never keep a lock nobody knows it holds
+                cur.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_CLASS, self.key))
+            raise
+        self.held = info
+
+    def _publish(self, conn: Any, info: LockInfo) -> None:
         with conn.transaction(), conn.cursor() as cur:
             cur.execute(
                 """INSERT INTO livesnap_locks (name, lock_id, who, host, pid, operation, since, backend_pid)
@@ -66,7 +76,6 @@ class PgLock:
                      since = EXCLUDED.since, backend_pid = EXCLUDED.backend_pid""",
                 (self.name, info.id, info.who, self._host, info.pid, info.operation, info.created),
             )
-        self.held = info
 
     def release(self, conn: Any, info: LockInfo) -> None:
         if self.held is None or self.held.id != info.id:
