@@ -4,7 +4,9 @@ Owns finding ``initdb``/``pg_ctl`` (PATH, then /usr/lib/postgresql/*/bin), runni
 unprivileged OS user when the tests run as root (``initdb`` refuses root; CI runs as root), a
 private data directory and socket directory, a free port on 127.0.0.1, and stopping the server
 (by its data directory, so only the cluster this code started) at the end. Trust authentication on
-loopback only: nothing outside this machine can reach it.
+loopback only: nothing outside this machine can reach it. The one exception is the role
+``pwuser`` (created by the tests that need it), which must give its password (scram-sha-256), so
+that PGPASSWORD, ~/.pgpass and passwords in URLs are proven to reach the server.
 
 When the binaries are missing the tests skip with a loud reason, except under ``CI=true``, where
 they fail: the PostgreSQL tests must never silently stop running.
@@ -26,6 +28,7 @@ from pathlib import Path
 import pytest
 
 SUPERUSER = "livesnap"
+PASSWORD_ROLE = "pwuser"  # the one role that must authenticate (scram) on 127.0.0.1: for PGPASSWORD/.pgpass tests
 
 
 def _binary(name: str) -> str | None:
@@ -68,6 +71,8 @@ class Cluster:
         self.data = self.dir / "data"
         self._run([initdb, "-D", str(self.data), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8",
                    "--locale=C", "--no-sync"])
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"host all {PASSWORD_ROLE} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
         options = f"-h 127.0.0.1 -k {self.dir} -c max_connections=100" + ("" if fsync else " -F")
         for _attempt in range(5):  # another process may take the free port before the server does
             self.port = _free_port()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from livesnap_reconcile.errors import StateError
 
@@ -68,12 +68,17 @@ def parse_pg_url(url: str) -> PgLocation:
         check_name(name)
     retention = _retention(ours.get("retention"))
     query = urlencode(theirs, quote_via=quote)
-    conninfo = urlunsplit(("postgresql", parts.netloc, parts.path, query, ""))
-    redacted = urlunsplit(("postgresql", _redacted_netloc(parts.netloc), parts.path, query, ""))
+    conninfo = _url(parts.netloc, parts.path, query)
+    redacted = _url(_redacted_netloc(parts.netloc), parts.path, query)
     if name is not None:
         redacted += ("&" if query else "?") + urlencode({"name": name})
     return PgLocation(conninfo=conninfo, redacted=redacted, name=name, retention=retention,
                       has_password=password is not None and unquote(password) != "")
+
+
+def _url(netloc: str, path: str, query: str) -> str:
+    # By hand: urlunsplit drops the "//" of a URL without a host (postgresql:///db, libpq's defaults).
+    return f"postgresql://{netloc}{path}" + (f"?{query}" if query else "")
 
 
 def _retention(raw: str | None) -> int:

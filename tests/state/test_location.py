@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from livesnap_reconcile.errors import StateError
+from livesnap_reconcile.state import State
 from livesnap_reconcile.state.location import DEFAULT_RETENTION, is_pg_url, parse_pg_url
 from livesnap_reconcile.state.select import open_backend, pg_location
 
@@ -48,3 +49,23 @@ def test_the_name_defaults_to_what_the_caller_supplies():
 def test_bad_livesnap_parameters_are_refused(url, message):
     with pytest.raises(StateError, match=message):
         parse_pg_url(url)
+
+
+@pytest.mark.parametrize("url, conninfo", [
+    ("postgresql:///livesnap?name=x", "postgresql:///livesnap"),  # host, user ... from PG* / libpq defaults
+    ("postgres://?name=x", "postgresql://"),
+    ("postgresql://h1:5432,h2:5433/db?target_session_attrs=read-write&name=x",
+     "postgresql://h1:5432,h2:5433/db?target_session_attrs=read-write"),
+])
+def test_urls_without_a_host_or_with_several_stay_libpq_urls(url, conninfo):
+    assert parse_pg_url(url).conninfo == conninfo
+
+
+def test_libpq_environment_fills_in_what_the_url_leaves_out(pg_cluster, monkeypatch):
+    monkeypatch.setenv("PGHOST", "127.0.0.1")
+    monkeypatch.setenv("PGPORT", str(pg_cluster.port))
+    monkeypatch.setenv("PGUSER", "livesnap")
+    backend = open_backend("postgresql:///postgres?name=from-env")
+    assert backend.read() is None
+    assert backend.write(State.new()).serial == 1
+    backend.close()
