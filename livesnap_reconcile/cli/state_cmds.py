@@ -104,6 +104,8 @@ def state_list(opts: GlobalOptions, paths: tuple[Path, ...], manifest_opts: tupl
 def state_show(opts: GlobalOptions, address: str | None, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...],
                serial: int | None) -> None:
     """Print one state entry as JSON, or with --serial and no ADDRESS the whole state at that serial."""
+    if address is not None and Path(address).exists():  # `state show --serial 3 manifests/`: a PATH, no ADDRESS
+        address, paths = None, (Path(address), *paths)
     backend = _backend(opts, manifest_paths(paths, manifest_opts))
     if serial is None:
         if address is None:

@@ -80,3 +80,10 @@ def test_a_password_in_the_url_is_warned_about_and_never_printed(ws, db_url):
         assert "Sup3rS3cret" not in out.output, out.output
     broken = ws.run("state", "list", str(ws.root), "--state", url.replace("127.0.0.1:", "127.0.0.1:1"))
     assert broken.exit_code == 1 and "Sup3rS3cret" not in broken.output and "Traceback" not in broken.output
+
+
+def test_show_serial_takes_a_manifest_path_without_an_address(applied_pg, db_url, monkeypatch):
+    monkeypatch.chdir(applied_pg.root.parent)
+    result = applied_pg.run("state", "show", "--serial", "1", applied_pg.root.name, "--state", db_url)
+    assert result.exit_code == 0, result.output
+    assert '"serial": 1' in result.stdout and '"lineage"' in result.stdout
