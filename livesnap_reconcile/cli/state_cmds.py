@@ -105,7 +105,8 @@ def state_show(opts: GlobalOptions, address: str | None, paths: tuple[Path, ...]
                serial: int | None) -> None:
     """Print one state entry as JSON, or with --serial and no ADDRESS the whole state at that serial."""
     if address is not None and Path(address).exists():  # `state show --serial 3 manifests/`: a PATH, no ADDRESS
-        address, paths = None, (Path(address), *paths)
+        paths = (Path(address), *paths)
+        address = None
     backend = _backend(opts, manifest_paths(paths, manifest_opts))
     if serial is None:
         if address is None:
