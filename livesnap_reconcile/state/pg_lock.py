@@ -6,6 +6,10 @@ holder's connection ends, so a SIGKILLed apply frees it at once, with no force-u
 ``livesnap_locks`` (lock id, who, host, pid, operation, since, and the holder's backend pid) is
 only for messages, and it counts only while ``pg_locks`` shows that backend holding the lock:
 a record left by a dead holder never blocks anybody.
+
+The lock's keys are (``LOCK_CLASS``, 31 bits of a hash of the state name): two names in one
+database could in principle share a key, which only makes them wait for each other (the
+waiter is then told "locked by another session", since the record it finds is for another name).
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """One PostgreSQL state, several real `livesnap apply` processes against `livesnap sandbox serve`.
 
 What we test here: four applies of the same manifest started at once → exactly one applies, the
-others wait for the lock and then find nothing to do; no duplicate remote object; the history
-holds every serial once, strictly increasing, each holding at least what the one before held. An apply SIGKILLed at a random point leaves a state
-that the next apply (which gets the lock without force-unlock) completes without duplicates.
+others wait for the lock and then find nothing to do (or, with a short --lock-timeout, fail
+naming the holder); no duplicate remote object; the history holds every serial once, strictly
+increasing, each holding at least what the one before held. An apply SIGKILLed at a random point
+leaves a state that the next apply (which gets the lock without force-unlock) completes without
+duplicates.
 """
 
 from __future__ import annotations
@@ -78,3 +80,24 @@ def test_an_apply_sigkilled_at_a_random_point_is_completed_by_the_next_one(tmp_p
     again = procs.plan_exit(tmp_path, manifest, pg_url)
     assert again.code == 0 and "No changes" in again.out, again.out[-2000:] + again.err[-1000:]
     procs.check_converged(sandbox.emulator(), pg_url, desired)
+
+
+def test_with_a_short_lock_timeout_the_others_fail_naming_the_holder(tmp_path, pg_url):
+    server = procs.SandboxProcess(tmp_path, data=tmp_path / "slow", seed=17, latency_ms=150)
+    try:
+        manifest = procs.write_manifest(tmp_path / "livesnap.yaml", server.url)
+        first = procs.LiveApply(tmp_path, manifest, pg_url, "--parallelism", "1")
+        try:
+            first.wait_for_progress(1)  # it holds the lock; the rest of its apply takes seconds
+            others = [procs.apply(tmp_path, manifest, pg_url, "--lock-timeout", "1s") for _ in range(3)]
+            assert first.proc.poll() is None, "the first apply must still be running, or this proves nothing"
+            result = first.finish()
+        finally:
+            first.kill()
+        assert result.code == 0 and "Apply complete!" in result.out, result.err[-1000:]
+        for other in others:
+            assert other.code == 1 and f"(pid {first.proc.pid}, apply" in other.err, other.err
+            assert "Traceback" not in other.err and "Plan:" not in other.out
+        procs.check_converged(server.emulator(), pg_url, procs.desired_addresses(manifest))
+    finally:
+        server.stop()
