@@ -8,6 +8,8 @@ force-unlock frees it; a password in the URL is warned about and never printed.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -78,7 +80,8 @@ def test_a_password_in_the_url_is_warned_about_and_never_printed(ws, db_url):
     for args in (["state", "list", "--format", "json"], ["state", "history"], ["plan"]):
         out = ws.run(*args, str(ws.root), "--state", url)
         assert "Sup3rS3cret" not in out.output, out.output
-    broken = ws.run("state", "list", str(ws.root), "--state", url.replace("127.0.0.1:", "127.0.0.1:1"))
+    closed_port = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:1", url)  # nothing listens on port 1
+    broken = ws.run("state", "list", str(ws.root), "--state", closed_port)
     assert broken.exit_code == 1 and "Sup3rS3cret" not in broken.output and "Traceback" not in broken.output
 
 
