@@ -85,7 +85,8 @@ def _rate(stamps: list[float]) -> float:
     return (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 and stamps[-1] > stamps[0] else 0.0
 
 
-def run_livesnap(*, limit: float, parallelism: int) -> dict[str, Any]:
+def run_livesnap(*, limit: float, parallelism: int, state: str | None = None) -> dict[str, Any]:
+    """``state``: where the CLI keeps state (default a fresh file in the run's directory)."""
     from livesnap_reconcile.emulator import SANDBOX_KEYS
 
     rps = None if limit == 20 else limit
@@ -94,7 +95,7 @@ def run_livesnap(*, limit: float, parallelism: int) -> dict[str, Any]:
         write_manifest(home, endpoint=endpoint, max_rps=rps, now=int(time.time()))
         key_id, secret = SANDBOX_KEYS["tencent"]
         env = dict(os.environ, TENCENTCLOUD_SECRET_ID=key_id, TENCENTCLOUD_SECRET_KEY=secret, NO_COLOR="1")
-        cmd = [sys.executable, "-m", "bench.cli_shim", "--state", str(home / "state.json"), "apply",
+        cmd = [sys.executable, "-m", "bench.cli_shim", "--state", state or str(home / "state.json"), "apply",
                "--auto-approve", "--format", "json", "--parallelism", str(parallelism), str(home)]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,

@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark, write `bench/results/<name>.json`, print one table.
 
     .venv/bin/python -m bench.run                    # everything (about 6-8 minutes on 2 cores)
-    .venv/bin/python -m bench.run --only plan        # plan, apply, startup: any subset
+    .venv/bin/python -m bench.run --only plan        # plan, apply, startup, state: any subset
     .venv/bin/python -m bench.run --cli-sizes 1000,10000,100000   # include the slow 100k CLI plan
 
 Each plan size runs in a fresh subprocess so its peak RSS is its own. Targets (issue 7) are
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PURE_SIZES = (1000, 10000, 100000)
 CLI_SIZES = (1000, 10000)
-RESULT_NAMES = {"plan": "plan_scale", "apply": "apply_throughput", "startup": "startup"}
+RESULT_NAMES = {"plan": "plan_scale", "apply": "apply_throughput", "startup": "startup", "state": "state_backends"}
 
 
 def machine() -> dict[str, Any]:
@@ -72,6 +72,12 @@ def bench_startup(runs: int) -> dict[str, Any]:
     return startup.run(runs=runs)
 
 
+def bench_state() -> dict[str, Any]:
+    from bench import state_backends
+
+    return state_backends.run()
+
+
 def write(name: str, payload: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
@@ -87,7 +93,7 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run livesnap's benchmarks and print the table.")
-    parser.add_argument("--only", default="plan,apply,startup", help="comma-separated subset")
+    parser.add_argument("--only", default="plan,apply,startup,state", help="comma-separated subset")
     parser.add_argument("--pure-sizes", type=_sizes, default=PURE_SIZES)
     parser.add_argument("--cli-sizes", type=_sizes, default=CLI_SIZES)
     parser.add_argument("--startup-runs", type=int, default=10)
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     results: dict[str, dict[str, Any]] = {}
     steps = {"plan": lambda: bench_plan(args.pure_sizes, args.cli_sizes), "apply": bench_apply,
-             "startup": lambda: bench_startup(args.startup_runs)}
+             "startup": lambda: bench_startup(args.startup_runs), "state": bench_state}
     for name, step in steps.items():
         if name not in only:
             continue

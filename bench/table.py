@@ -97,6 +97,26 @@ def startup_section(startup: dict[str, Any]) -> str:
     return out
 
 
+def state_section(state: dict[str, Any]) -> str:
+    rows = [[r["backend"], r["entries"], r["commits"], f"{r['median_ms']:.2f}", f"{r['p95_ms']:.2f}",
+             f"{r['mean_ms']:.2f}"] for r in state.get("commit_latency", [])]
+    out = "State commit latency (one write per change, as apply does)\n" + _grid(
+        ["backend", "entries", "commits", "median ms", "p95 ms", "mean ms"], rows)
+    by = {(r["backend"], r["entries"]): r["median_ms"] for r in state.get("commit_latency", [])}
+    ratios = [f"{n} entries {by[('postgresql', n)] / by[('file', n)]:.2f}x" for (b, n) in by
+              if b == "file" and ("postgresql", n) in by and by[("file", n)] > 0]
+    if ratios:
+        out += "\n  PostgreSQL / file median: " + ", ".join(ratios)
+    apply_rows = [[r["backend"], f"{r['created']}", f"{r['achieved_rps']:.1f}", f"{r['process_wall_s']:.1f}"]
+                  for r in state.get("apply", [])]
+    if apply_rows:
+        out += "\n\nApply throughput by state backend (400 creates, 200 req/s, parallelism 20)\n" + _grid(
+            ["backend", "created", "req/s", "wall s"], apply_rows)
+    if state.get("postgresql_missing"):
+        out += f"\n  {state['postgresql_missing']}"
+    return out
+
+
 def render(results: dict[str, dict[str, Any]]) -> str:
     parts = []
     if "plan" in results:
@@ -105,6 +125,8 @@ def render(results: dict[str, dict[str, Any]]) -> str:
         parts.append(apply_section(results["apply"]))
     if "startup" in results:
         parts.append(startup_section(results["startup"]))
+    if "state" in results:
+        parts.append(state_section(results["state"]))
     loads = {k: v["machine"]["load_avg"][0] for k, v in results.items() if "machine" in v}
     if loads:
         parts.append("1-min load average at the start of each part: "

@@ -23,24 +23,31 @@ from livesnap_reconcile.resources import DesiredState, ProviderConfig, RefreshQu
 class Session:
     opts: GlobalOptions
     paths: list[Path]
-    state_path: Path
+    state_location: str | Path  # a file path or a postgresql:// URL
     sandbox_dir: Path | None
     now: Callable[[], int]
     emulator: Any = None
     providers: dict[str, Any] = field(default_factory=dict)
+    _backend: Any = None
 
     def backend(self):
-        from livesnap_reconcile.state import LocalBackend
+        """The session's state backend, opened once (a PostgreSQL one holds a connection)."""
+        if self._backend is None:
+            from livesnap_reconcile.cli.state_select import open_value
 
-        return LocalBackend(self.state_path)
+            self._backend = open_value(self.state_location, self.paths)
+        return self._backend
 
     def close(self) -> None:
         for provider in self.providers.values():
             provider.close()
+        if self._backend is not None and hasattr(self._backend, "close"):
+            self._backend.close()
+            self._backend = None
 
 
 def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | None = None) -> Session:
-    from livesnap_reconcile.state import default_state_path, sandbox_state_path
+    from livesnap_reconcile.cli.state_select import state_value
     from livesnap_reconcile.state.paths import manifest_home
 
     paths = [Path(p) for p in paths]
@@ -48,13 +55,13 @@ def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | 
     use_sandbox = opts.sandbox if sandbox is None else sandbox
     if use_sandbox:
         sandbox_dir = manifest_home(paths) / ".livesnap" / "sandbox"
-        state_path = opts.state or sandbox_state_path(paths)
+        state_location = state_value(opts, paths, sandbox=True)
         from livesnap_reconcile.emulator import Emulator
 
         sandbox_dir.mkdir(parents=True, exist_ok=True)
         emulator = Emulator(data_dir=sandbox_dir, wall=business_now)
-        return Session(opts, paths, state_path, sandbox_dir, lambda: int(emulator.clock.now()), emulator)
-    return Session(opts, paths, opts.state or default_state_path(paths), None, business_now)
+        return Session(opts, paths, state_location, sandbox_dir, lambda: int(emulator.clock.now()), emulator)
+    return Session(opts, paths, state_value(opts, paths, sandbox=False), None, business_now)
 
 
 def load_desired(session: Session, *, now: int):

@@ -10,7 +10,6 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
 
@@ -40,7 +39,7 @@ HELP: dict[str, str] = {
     "show": "Render a saved plan again.",
     "drift": "Report what changed outside livesnap (read-only).",
     "import": "Take an existing remote object under management.",
-    "state": "Inspect or forget state entries.",
+    "state": "Inspect, forget, version or migrate the state.",
     "force-unlock": "Remove a stale state lock.",
     "reconcile": "Plan and apply in a loop.",
     "sandbox": "Run the local vendor emulator.",
@@ -49,7 +48,7 @@ HELP: dict[str, str] = {
 
 @dataclass
 class GlobalOptions:
-    state: Path | None
+    state: str | None  # a file path or a postgresql:// URL, as given
     sandbox: bool
     lock_timeout: float
     color: bool
@@ -103,8 +102,8 @@ def _set_global(name: str, convert=lambda v: v):
 def _global_params() -> list[click.Parameter]:
     """The group's options, also accepted after the sub-command (`livesnap apply --sandbox ...`)."""
     return [
-        click.Option(["--state", "_g_state"], type=click.Path(path_type=Path), default=None, expose_value=False,
-                     callback=_set_global("state"), help="State file (same as before the command)."),
+        click.Option(["--state", "_g_state"], metavar="PATH|URL", default=None, expose_value=False,
+                     callback=_set_global("state"), help="State file or postgresql:// URL (same as before the command)."),
         click.Option(["--sandbox", "_g_sandbox"], is_flag=True, default=False, expose_value=False,
                      callback=_set_global("sandbox"), help="Use the embedded emulator."),
         click.Option(["--lock-timeout", "_g_lock_timeout"], default=None, expose_value=False,
@@ -130,14 +129,15 @@ def _accept_global_options(command: click.Command) -> None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="livesnap")
-@click.option("--state", "state_path", type=click.Path(path_type=Path), default=None,
-              help="State file (default .livesnap/state.json beside the manifests).")
+@click.option("--state", "state_path", metavar="PATH|URL", default=None,
+              help="State file (default .livesnap/state.json beside the manifests, or $LIVESNAP_STATE) "
+                   "or postgresql://HOST:PORT/DB?name=NAME.")
 @click.option("--sandbox", is_flag=True, help="Talk to the embedded emulator instead of the clouds.")
 @click.option("--lock-timeout", default="30s", show_default=True, help="How long to wait for the state lock.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR).")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug detail.")
 @click.pass_context
-def cli(ctx: click.Context, state_path: Path | None, sandbox: bool, lock_timeout: str,
+def cli(ctx: click.Context, state_path: str | None, sandbox: bool, lock_timeout: str,
         no_color: bool, verbose: bool) -> None:
     """Declarative reconciler for live-stream snapshot jobs (Alibaba ICE, Tencent Live)."""
     color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()

@@ -5,8 +5,10 @@ Owns the commands that inspect or edit the state directly. `state list`/`show` o
 `force-unlock` never call a vendor, `import` only reads one object (`Provider.get`). None of
 them plans or applies: differences found by `import` are shown and left to the next plan.
 
-Which state file: `--state` if given, else the one beside the manifest PATHs (default `.`), or
-the sandbox state with `--sandbox` (`state.paths`).
+Which state: `--state` (a file or a postgresql:// URL) if given, else `LIVESNAP_STATE`, else the
+file beside the manifest PATHs (default `.`), or the sandbox state with `--sandbox`
+(`cli.state_select`). `state history`, `state show --serial` and `state migrate` are in
+`state_versions.py`.
 """
 
 from __future__ import annotations
@@ -33,18 +35,10 @@ def manifest_paths(positional: Sequence[Path] = (), options: Sequence[Path] = ()
     return [*positional, *options] or [Path(".")]
 
 
-def state_path_for(opts: GlobalOptions, paths: Sequence[Path]) -> Path:
-    from livesnap_reconcile.state import default_state_path, sandbox_state_path
-
-    if opts.state is not None:
-        return opts.state
-    return sandbox_state_path(paths) if opts.sandbox else default_state_path(paths)
-
-
 def _backend(opts: GlobalOptions, paths: Sequence[Path]):
-    from livesnap_reconcile.state import LocalBackend
+    from livesnap_reconcile.cli.state_select import open_backend_for
 
-    return LocalBackend(state_path_for(opts, paths))
+    return open_backend_for(opts, paths, sandbox=opts.sandbox)
 
 
 def _read(backend):
@@ -66,7 +60,7 @@ def _matching(addresses: Sequence[str], pattern: str) -> list[str]:
 
 @click.group()
 def state() -> None:
-    """Inspect or forget state entries (no vendor is ever called)."""
+    """Inspect or forget state entries, list its versions, migrate it (no vendor is ever called)."""
 
 
 def _entry_row(entry) -> dict:
@@ -101,18 +95,38 @@ def state_list(opts: GlobalOptions, paths: tuple[Path, ...], manifest_opts: tupl
 
 
 @state.command("show")
-@click.argument("address")
+@click.argument("address", required=False)
 @click.argument("paths", nargs=-1, type=EXISTING)
 @manifests_option
+@click.option("--serial", type=click.IntRange(min=0), default=None,
+              help="Show the state as it was at this serial (see `state history`).")
 @click.pass_obj
-def state_show(opts: GlobalOptions, address: str, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...]) -> None:
-    """Print one state entry as JSON."""
-    current = _read(_backend(opts, manifest_paths(paths, manifest_opts)))
+def state_show(opts: GlobalOptions, address: str | None, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...],
+               serial: int | None) -> None:
+    """Print one state entry as JSON, or with --serial and no ADDRESS the whole state at that serial."""
+    if address is not None and Path(address).exists():  # `state show --serial 3 manifests/`: a PATH, no ADDRESS
+        paths = (Path(address), *paths)
+        address = None
+    backend = _backend(opts, manifest_paths(paths, manifest_opts))
+    if serial is None:
+        if address is None:
+            raise click.UsageError("give an ADDRESS, or --serial N to show a whole version")
+        current = _read(backend)
+    else:
+        from livesnap_reconcile.cli.state_versions import read_version
+
+        current = read_version(backend, serial)
+        if address is None:
+            from livesnap_reconcile.state.encoding import encode_state
+
+            click.echo(encode_state(current).decode("utf-8"), nl=False)
+            return
     entry = current.resources.get(address)
     if entry is None:
         near = _matching(current.resources, address)
         hint = f"; did you mean one of: {', '.join(near[:5])}" if near else ""
-        raise LivesnapError(f"{address} is not in state{hint}")
+        at = f" at serial {serial}" if serial is not None else ""
+        raise LivesnapError(f"{address} is not in state{at}{hint}")
     click.echo(json.dumps({"address": address, **entry.to_dict()}, indent=2, sort_keys=True))
 
 
@@ -205,3 +219,13 @@ def import_(opts: GlobalOptions, address: str, remote_id: str, paths: tuple[Path
             click.echo(f"  ~ {line}")
     else:
         click.echo("It matches the manifest.")
+
+
+def _register_version_commands() -> None:
+    from livesnap_reconcile.cli.state_versions import history, migrate
+
+    state.add_command(history)
+    state.add_command(migrate)
+
+
+_register_version_commands()

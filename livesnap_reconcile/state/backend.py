@@ -1,9 +1,8 @@
 """The state backend interface: read / write / lock / unlock, whatever stores the state.
 
 Owns the `StateBackend` protocol, the `LockInfo` record a lock holder publishes, and `locked`,
-a context manager for "hold the lock around this block". The local file backend is `local.py`;
-a shared backend (PostgreSQL with advisory locks) would implement the same protocol. Nothing
-here does I/O.
+a context manager for "hold the lock around this block". The local file backend is `local.py`,
+the shared one (PostgreSQL with advisory locks) `postgres.py`. Nothing here does I/O.
 
 Contract every backend keeps:
 - ``read()`` returns None when no state exists yet; a state it cannot trust raises `StateCorrupt`
@@ -13,6 +12,9 @@ Contract every backend keeps:
   serial currently stored: somebody else wrote in between. Callers hold the lock around
   read-modify-write; the serial check is the backstop.
 - ``lock()`` waits up to ``timeout`` seconds, then raises `StateLocked` naming the holder.
+- ``restore(state)`` stores a state exactly as given (lineage and serial kept: `state migrate`);
+  it refuses another lineage and a stored serial above ``state.serial``.
+- ``history()`` lists the versions kept, newest first; ``read_serial(n)`` returns one or None.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from livesnap_reconcile.state.history import Version
 from livesnap_reconcile.state.model import State
 
 _LOCK_FIELDS = ("id", "who", "pid", "operation", "created")
@@ -68,6 +71,12 @@ class StateBackend(Protocol):
     def read(self) -> State | None: ...
 
     def write(self, state: State) -> State: ...
+
+    def restore(self, state: State) -> State: ...
+
+    def history(self) -> list[Version]: ...
+
+    def read_serial(self, serial: int) -> State | None: ...
 
     def lock(self, *, operation: str, timeout: float) -> LockInfo: ...
 

@@ -28,6 +28,7 @@ from livesnap_reconcile.core.atomic import atomic_write
 from livesnap_reconcile.errors import StateCorrupt, StateError, StateStale
 from livesnap_reconcile.state.backend import LockInfo
 from livesnap_reconcile.state.encoding import StateEncoder
+from livesnap_reconcile.state.history import Version
 from livesnap_reconcile.state.lockfile import FileLock
 from livesnap_reconcile.state.model import FORMAT_VERSION, State
 
@@ -169,6 +170,63 @@ class LocalBackend:
             return State.from_dict(doc)
         except StateCorrupt as exc:
             raise StateCorrupt(f"{where}: {exc}; refusing to use it") from exc
+
+    def restore(self, state: State) -> State:
+        """Store ``state`` as it is (same lineage and serial): the target side of `state migrate`.
+        Refused when the file holds another lineage, a higher serial, or this serial with other content."""
+        data = self._encoder.encode(state)
+        current = self._read_raw()
+        if current is not None:
+            on_disk = self._parse(current)
+            if on_disk.lineage != state.lineage:
+                raise StateCorrupt(f"state file {self.path} holds another state (lineage {on_disk.lineage}, "
+                                   f"the source has {state.lineage}); refusing to overwrite it")
+            if on_disk.serial > state.serial or (on_disk.serial == state.serial and current != data):
+                raise StateStale(f"state file {self.path} is at serial {on_disk.serial} (the source at "
+                                 f"{state.serial}); refusing to overwrite it")
+            if current == data:
+                return state
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if current is not None:
+                atomic_write(self.backup_path, current)
+            atomic_write(self.path, data)
+        except OSError as exc:
+            raise StateError(f"cannot write state file {self.path}: {exc.strerror or exc}") from exc
+        self._known = (data, state.lineage, state.serial)
+        return state
+
+    # --- history: the file and its backup ------------------------------------------------------
+
+    def history(self) -> list[Version]:
+        """The versions still on disk (the state file and its backup), newest first."""
+        out = []
+        for path in (self.path, self.backup_path):
+            state = self._version_at(path)
+            if state is not None:
+                written = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
+                out.append(Version(serial=state.serial, lineage=state.lineage, written_at=written, who="",
+                                   operation="", resources=len(state.resources)))
+        return out
+
+    def read_serial(self, serial: int) -> State | None:
+        for path in (self.path, self.backup_path):
+            state = self._version_at(path)
+            if state is not None and state.serial == serial:
+                return state
+        return None
+
+    def _version_at(self, path: Path) -> State | None:
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StateError(f"cannot read state file {path}: {exc.strerror or exc}") from exc
+        try:
+            return State.from_dict(json.loads(raw))
+        except (ValueError, StateCorrupt):
+            return None  # a damaged backup is simply not offered
 
     # --- locking -----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from bench import plan_scale, synth, table
 from bench.requests import cover_pages
 
 MODULES = ("bench.run", "bench.plan_scale", "bench.apply_rate", "bench.startup", "bench.synth",
-           "bench.requests", "bench.table", "bench.cli_shim")
+           "bench.requests", "bench.table", "bench.cli_shim", "bench.state_backends")
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -51,3 +51,17 @@ def test_cover_pages_counts_windows_and_pages():
     spans = [(i * 60, i * 60 + 30) for i in range(250)] + [(10 * day, 10 * day + 30)]
     assert cover_pages(spans, window=7 * day) == (2, 4)
     assert cover_pages([], window=7 * day) == (0, 0)
+
+
+def test_commit_latency_runs_on_both_backends_and_renders(tmp_path, pg_url):
+    from bench import state_backends
+    from livesnap_reconcile.state import LocalBackend
+    from livesnap_reconcile.state.select import open_backend
+
+    pg = open_backend(pg_url)
+    rows = [{"backend": "file", **state_backends.commit_latency(LocalBackend(tmp_path / "s.json"), entries=5,
+                                                                 commits=3)},
+            {"backend": "postgresql", **state_backends.commit_latency(pg, entries=5, commits=3)}]
+    pg.close()
+    rendered = table.state_section({"commit_latency": rows, "apply": []})
+    assert "PostgreSQL / file median" in rendered

@@ -111,18 +111,18 @@ def run(workdir: Path, *args: str, timeout: float = 60) -> Result:
     return Result(done.returncode, done.stdout, done.stderr)
 
 
-def apply(workdir: Path, manifest: Path, state: Path, *extra: str) -> Result:
+def apply(workdir: Path, manifest: Path, state: Path | str, *extra: str) -> Result:
     return run(workdir, "apply", "--auto-approve", str(manifest), "--state", str(state), *extra)
 
 
-def plan_exit(workdir: Path, manifest: Path, state: Path) -> Result:
+def plan_exit(workdir: Path, manifest: Path, state: Path | str) -> Result:
     return run(workdir, "plan", "--detailed-exitcode", str(manifest), "--state", str(state))
 
 
 class LiveApply:
     """An apply subprocess whose stdout is read line by line as it is written."""
 
-    def __init__(self, workdir: Path, manifest: Path, state: Path, *extra: str) -> None:
+    def __init__(self, workdir: Path, manifest: Path, state: Path | str, *extra: str) -> None:
         argv = [*livesnap_argv(), "apply", "--auto-approve", str(manifest), "--state", str(state), *extra]
         self._err_path = workdir / f"apply-{time.monotonic_ns()}.err"
         with open(self._err_path, "wb") as err:
@@ -218,8 +218,21 @@ streams:
 # --- invariants ----------------------------------------------------------------------------------
 
 
-def read_state(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text())
+def read_state(path: Path | str) -> dict[str, Any]:
+    """The state document at a file ``path`` or a ``postgresql://`` URL."""
+    from livesnap_reconcile.state.location import is_pg_url
+
+    if is_pg_url(str(path)):
+        from livesnap_reconcile.state.select import open_backend
+
+        backend = open_backend(str(path))
+        try:
+            state = backend.read()
+        finally:
+            backend.close()  # type: ignore[attr-defined]
+        assert state is not None, f"no state at {path}"
+        return state.to_dict()
+    return json.loads(Path(path).read_text())
 
 
 def remote_inventory(emulator: Emulator) -> dict[str, Any]:
@@ -247,7 +260,7 @@ def duplicates(inventory: dict[str, Any]) -> list[str]:
             + [f"job {k} x{n}" for k, n in jobs.items() if n > 1])
 
 
-def check_converged(emulator: Emulator, state_path: Path, desired: set[str]) -> None:
+def check_converged(emulator: Emulator, state_path: Path | str, desired: set[str]) -> None:
     """No duplicates; state and remote agree both ways; every desired address is recorded.
 
     Plain asserts with messages: pytest rewrites asserts only in test modules, not in this helper.

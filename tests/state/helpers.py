@@ -54,7 +54,7 @@ def sample_state() -> State:
 class Holder:
     """A child process that takes the lock and keeps it until told to release (or killed)."""
 
-    def __init__(self, state_path: Path, *, operation: str = "apply", timeout: float = 5.0) -> None:
+    def __init__(self, state_path: Path | str, *, operation: str = "apply", timeout: float = 5.0) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, str(HOLDER), "hold", str(state_path), operation, str(timeout)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

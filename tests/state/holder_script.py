@@ -3,6 +3,8 @@
     holder_script.py hold PATH OPERATION TIMEOUT   lock, print lock info, wait for "release"
     holder_script.py try PATH OPERATION TIMEOUT    try to lock; print {"ok": ...} or the StateLocked
     holder_script.py bump PATH                     read, write (serial + 1), print the new serial
+
+PATH is a state file or a postgresql:// URL.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from pathlib import Path
 
 from livesnap_reconcile.errors import StateLocked
 from livesnap_reconcile.state import LocalBackend, State
+from livesnap_reconcile.state.location import is_pg_url
+from livesnap_reconcile.state.select import open_backend
 
 
 def main(argv: list[str]) -> None:
-    action, path = argv[0], Path(argv[1])
-    backend = LocalBackend(path)
+    action = argv[0]
+    backend = open_backend(argv[1]) if is_pg_url(argv[1]) else LocalBackend(Path(argv[1]))
     if action == "hold":
         info = backend.lock(operation=argv[2], timeout=float(argv[3]))
         print(json.dumps(info.to_dict()), flush=True)
