@@ -11,10 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from livesnap_reconcile.core.reasons import Reason
 from livesnap_reconcile.resources import Deferred
 from livesnap_reconcile.vendors import kinds, spec
 
-FORMAT_VERSION = 1
+# 2: every change carries a reason_code. Older plans are refused (saved plans live minutes anyway).
+FORMAT_VERSION = 2
 
 
 class Action(enum.StrEnum):
@@ -75,6 +77,7 @@ class Change:
     depends_on: tuple[str, ...] = ()
     diff: tuple[str, ...] = ()
     forces_replacement: tuple[str, ...] = ()
+    reason_code: Reason = Reason.NOT_IN_STATE
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +86,7 @@ class Change:
             "kind": self.kind,
             "provider": self.provider,
             "reason": self.reason,
+            "reason_code": self.reason_code.value,
             "before": _plain(self.before),
             "after": _plain(self.after),
             "remote_id": self.remote_id,
@@ -99,6 +103,7 @@ class Change:
             kind=d["kind"],
             provider=d["provider"],
             reason=d.get("reason", ""),
+            reason_code=Reason(d["reason_code"]),
             before=d.get("before"),
             after=d.get("after"),
             remote_id=d.get("remote_id"),

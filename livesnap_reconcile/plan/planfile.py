@@ -50,6 +50,9 @@ def load(path: Path) -> Plan:
     if not isinstance(doc, dict) or "format_version" not in doc or "changes" not in doc:
         raise PlanFileError(f"{path}: not a livesnap plan (missing format_version/changes)")
     version = doc.get("format_version")
+    if isinstance(version, int) and version < FORMAT_VERSION:
+        raise PlanFileError(f"{path}: plan format {version} was written by an older livesnap (this one writes "
+                            f"{FORMAT_VERSION}); run `livesnap plan -o` again")
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise PlanFileError(f"{path}: plan format {version!r} is newer than this livesnap understands "
                             f"({FORMAT_VERSION}); upgrade livesnap")

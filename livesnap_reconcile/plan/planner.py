@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.plan import compare
 from livesnap_reconcile.plan.guards import protected_addresses
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan
@@ -157,7 +158,7 @@ class _Context:
         for address in sorted(set(self.desired) | set(self.recorded)):
             d, e = self.desired.get(address), self.recorded.get(address)
             if d is not None and e is None:
-                out.append(self._create_or_adopt(d, "not in state"))
+                out.append(self._create_or_adopt(d, Because(Reason.NOT_IN_STATE, "not in state")))
             elif d is None and e is not None:
                 change = self._retire(e)
                 if change:
@@ -166,16 +167,17 @@ class _Context:
                 out.extend(self._compare(d, e))
         return out
 
-    def _create_or_adopt(self, d: Resource, reason: str) -> Change:
+    def _create_or_adopt(self, d: Resource, reason: Because) -> Change:
         after = self.resolve(d.kind, d.attributes)
         match = self._find_unclaimed(d, after)
         if match is not None:
             self.adopted.add(self._owner_key(match.provider, match.kind, match.remote_id))
             return Change(d.address, Action.ADOPT, d.kind, d.provider,
                           f"{d.kind} {match.remote_id} already exists remotely", before=dict(match.attributes),
-                          after=after, remote_id=match.remote_id, depends_on=d.depends_on)
-        return Change(d.address, Action.CREATE, d.kind, d.provider, reason, before=None, after=after,
-                      depends_on=d.depends_on)
+                          after=after, remote_id=match.remote_id, depends_on=d.depends_on,
+                          reason_code=Reason.EXISTS_REMOTELY)
+        return Change(d.address, Action.CREATE, d.kind, d.provider, reason.text, before=None, after=after,
+                      depends_on=d.depends_on, reason_code=reason.code)
 
     def _find_unclaimed(self, d: Resource, after: Mapping[str, Any]) -> RemoteObject | None:
         if not self.refreshed or "ref" in spec(d.kind).reference(after):
@@ -194,27 +196,29 @@ class _Context:
         before = dict(obj.attributes) if obj else dict(e.attributes)
         retirement = spec(e.kind).retirement(e.attributes, obj, gone=gone, now=self.now)
         if retirement.forget:
-            return _forget(e, retirement.reason)
-        return Change(e.address, Action.DELETE, e.kind, e.provider, retirement.reason, before=before,
-                      after=None, remote_id=e.remote_id)
+            return _forget(e, retirement.because)
+        return Change(e.address, Action.DELETE, e.kind, e.provider, retirement.because.text, before=before,
+                      after=None, remote_id=e.remote_id, reason_code=retirement.because.code)
 
     def _compare(self, d: Resource, e: Recorded) -> list[Change]:
         after = self.resolve(d.kind, d.attributes)
         obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
         if self.refreshed and obj is None:
-            return [self._create_or_adopt(d, "deleted outside livesnap")]
+            return [self._create_or_adopt(d, Because(Reason.DELETED_OUTSIDE, "deleted outside livesnap"))]
         kind = spec(d.kind)
         current = dict(obj.attributes) if obj is not None else dict(e.attributes)
         if "scheduled_start" in e.attributes:  # observed objects do not carry it; the address does
             current.setdefault("scheduled_start", e.attributes["scheduled_start"])
         replace_reason = kind.replace_reason(obj)
         if replace_reason is not None:
-            return [Change(d.address, Action.REPLACE, d.kind, d.provider, replace_reason,
-                           before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on)]
+            return [Change(d.address, Action.REPLACE, d.kind, d.provider, replace_reason.text,
+                           before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on,
+                           reason_code=replace_reason.code)]
         if d.provider != e.provider:
             return [Change(d.address, Action.REPLACE, d.kind, d.provider, "provider changed",
                            before=current, after=after, remote_id=e.remote_id, depends_on=d.depends_on,
-                           diff=("provider",), forces_replacement=("provider",))]
+                           diff=("provider",), forces_replacement=("provider",),
+                           reason_code=Reason.PROVIDER_CHANGED)]
         paths, forcing = compare.attribute_diff(d.kind, current, after)
         if forcing:
             successor = self._replaced_job_successor(d, after, obj)
@@ -223,18 +227,20 @@ class _Context:
             return [Change(d.address, Action.REPLACE, d.kind, d.provider,
                            "immutable attribute changed: " + ", ".join(forcing), before=current, after=after,
                            remote_id=e.remote_id, depends_on=d.depends_on, diff=paths,
-                           forces_replacement=forcing)]
+                           forces_replacement=forcing, reason_code=Reason.IMMUTABLE_CHANGED)]
         out: list[Change] = []
         if paths:
             drifted = obj is not None and compare.same_object(d.kind, e.attributes, obj.attributes)
             out.append(Change(d.address, Action.UPDATE, d.kind, d.provider,
                               "changed outside livesnap" if drifted else "manifest changed",
-                              before=current, after=after, remote_id=e.remote_id, diff=paths))
+                              before=current, after=after, remote_id=e.remote_id, diff=paths,
+                              reason_code=Reason.CHANGED_OUTSIDE if drifted else Reason.MANIFEST_CHANGED))
         status = kind.status_action(current, after)
         if status is not None:
             action = Action.START if status == "start" else Action.STOP
-            out.append(Change(d.address, action, d.kind, d.provider, kind.status_reason(e.attributes, obj, after),
-                              before=current, after=after, remote_id=e.remote_id, diff=("status",)))
+            because = kind.status_reason(e.attributes, obj, after)
+            out.append(Change(d.address, action, d.kind, d.provider, because.text, before=current, after=after,
+                              remote_id=e.remote_id, diff=("status",), reason_code=because.code))
         return out
 
     def _replaced_job_successor(self, d: Resource, after: Mapping[str, Any],
@@ -254,7 +260,7 @@ class _Context:
         return Change(d.address, Action.ADOPT, d.kind, d.provider,
                       f"{d.kind} {match.remote_id} already replaces {obj.remote_id}, which is stopped",
                       before=dict(match.attributes), after=after, remote_id=match.remote_id,
-                      depends_on=d.depends_on)
+                      depends_on=d.depends_on, reason_code=Reason.SUCCESSOR_EXISTS)
 
     def unexpected(self, changes: Iterable[Change]) -> list[Drift]:
         """Objects carrying our namespace that state does not know and no desired object matches."""
@@ -269,8 +275,9 @@ class _Context:
         return out
 
 
-def _forget(e: Recorded, reason: str) -> Change:
-    return Change(e.address, Action.FORGET, e.kind, e.provider, reason, before=dict(e.attributes),
+def _forget(e: Recorded, because: Because) -> Change:
+    return Change(e.address, Action.FORGET, e.kind, e.provider, because.text, reason_code=because.code,
+                  before=dict(e.attributes),
                   after=None, remote_id=e.remote_id)
 
 

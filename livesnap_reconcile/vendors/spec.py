@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
 
 Attributes = Mapping[str, Any]
@@ -22,7 +23,7 @@ class Retirement:
     """How a recorded object that the manifest no longer wants leaves: deleted, or only forgotten."""
 
     forget: bool
-    reason: str
+    because: Because
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,10 @@ class KindSpec:
 
     def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
         if gone:
-            return Retirement(True, "deleted outside livesnap and no longer desired")
-        return Retirement(False, "removed from the manifest")
+            return Retirement(True, Because(Reason.DELETED_OUTSIDE, "deleted outside livesnap and no longer desired"))
+        return Retirement(False, Because(Reason.REMOVED_FROM_MANIFEST, "removed from the manifest"))
 
-    def replace_reason(self, obj: RemoteObject | None) -> str | None:
+    def replace_reason(self, obj: RemoteObject | None) -> Because | None:
         """A reason to recreate the object whatever its attributes say (e.g. stopped while wanted)."""
         return None
 
@@ -107,8 +108,8 @@ class KindSpec:
         """``"start"`` or ``"stop"`` when the object's own on/off status must change."""
         return None
 
-    def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> str:
-        return f"desired status is {desired.get('status')}"
+    def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
+        return Because(Reason.DESIRED_STATUS, f"desired status is {desired.get('status')}")
 
     def retired_successor(self, obj: RemoteObject | None) -> bool:
         """The recorded object is a stopped predecessor whose replacement may already exist."""

@@ -207,6 +207,7 @@ def test_saved_plan_applies_exactly_once_and_then_is_stale(sb, tmp_path):
 @pytest.mark.parametrize("tamper,message", [
     (lambda d: d["changes"].pop(), "checksum mismatch"),
     (lambda d: d.update(format_version=99), "newer than this livesnap"),
+    (lambda d: d.update(format_version=1), "written by an older livesnap"),
 ])
 def test_edited_or_newer_plan_files_are_refused(sb, tmp_path, tamper, message):
     plan_file = tmp_path / "plan.json"
@@ -285,4 +286,4 @@ def test_json_plan_of_a_real_run_validates_against_the_published_schema(sb):
     doc = json.loads(sb.run("plan", "--format", "json", str(sb.root)).output)
     validate_plan_document(doc)
     assert {c["action"] for c in doc["changes"]} == {"create", "update"}
-    assert doc["drift"] and doc["deferred"] and doc["format_version"] == 1
+    assert doc["drift"] and doc["deferred"] and doc["format_version"] == 2

@@ -259,3 +259,32 @@ def test_planning_is_deterministic():
     a = make_plan(desired(*resources), {}, [], now=NOW).to_dict()
     b = make_plan(desired(*reversed(resources)), {}, [], now=NOW).to_dict()
     assert a == b
+
+
+def test_every_change_says_why_in_a_closed_code():
+    t, j = task(), job()
+    state = {TPL.address: entry(TPL, "77"), ATPL.address: entry(ATPL, "tpl-a"), t.address: entry(t, "TASK1"),
+             j.address: entry(j, "JOB1", attributes={"status": "paused"})}
+    remote = [remote_of(state[TPL.address]), remote_of(state[ATPL.address], interval=30),
+              remote_of(state[j.address], vstatus="paused")]  # the task is gone
+    ended = task(start=NOW - 7200, end=NOW - 3600, addr="task.lobby.news[old]")
+    state[ended.address] = entry(ended, "TASK0")
+    plan = make_plan(desired(TPL, ATPL, t, j), state, remote, now=NOW)
+    codes = {(c.address, c.action): c.reason_code.value for c in plan.changes}
+    assert codes == {
+        (t.address, Action.CREATE): "deleted_outside",
+        (ATPL.address, Action.UPDATE): "changed_outside",
+        (j.address, Action.START): "desired_status",
+        (ended.address, Action.FORGET): "occurrence_ended",
+    }
+    assert all(c.to_dict()["reason_code"] == c.reason_code.value for c in plan.changes)
+
+
+def test_the_plan_schema_lists_exactly_the_reason_codes():
+    import json
+    from pathlib import Path
+
+    from livesnap_reconcile.core.reasons import Reason
+
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())
+    assert schema["$defs"]["change"]["properties"]["reason_code"]["enum"] == [r.value for r in Reason]

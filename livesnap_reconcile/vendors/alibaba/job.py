@@ -7,6 +7,7 @@ adoption, a paused predecessor is not "unexpected", and forgetting a job counts 
 
 from __future__ import annotations
 
+from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
 from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
 
@@ -46,19 +47,20 @@ class JobSpec(KindSpec):
 
     def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
         if gone:
-            return Retirement(True, "deleted outside livesnap and no longer desired")
+            return Retirement(True, Because(Reason.DELETED_OUTSIDE, "deleted outside livesnap and no longer desired"))
         if obj is not None and _paused(obj.attributes):
-            return Retirement(True, "removed from the manifest; job is already stopped")
-        return Retirement(False, "removed from the manifest; ICE has no delete, so the job is stopped and forgotten")
+            return Retirement(True, Because(Reason.ALREADY_STOPPED, "removed from the manifest; job is already stopped"))
+        return Retirement(False, Because(Reason.REMOVED_FROM_MANIFEST, "removed from the manifest; ICE has no "
+                                         "delete, so the job is stopped and forgotten"))
 
     def status_action(self, current: Attributes, desired: Attributes) -> str | None:
         if current.get("status") == desired.get("status"):
             return None
         return "start" if desired.get("status") == "started" else "stop"
 
-    def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> str:
+    def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
         if obj is not None and obj.attributes.get("status") != recorded.get("status"):
-            return f"job was {obj.attributes.get('status')} outside livesnap"
+            return Because(Reason.STATUS_CHANGED_OUTSIDE, f"job was {obj.attributes.get('status')} outside livesnap")
         return super().status_reason(recorded, obj, desired)
 
     def retired_successor(self, obj: RemoteObject | None) -> bool:

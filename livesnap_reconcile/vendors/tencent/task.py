@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
 from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
 
@@ -49,9 +50,9 @@ class TaskSpec(KindSpec):
 
     def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
         if self.ended(recorded, now):
-            return Retirement(True, "occurrence has ended")
+            return Retirement(True, Because(Reason.OCCURRENCE_ENDED, "occurrence has ended"))
         if obj is not None and obj.status in ("stopped", "finished"):
-            return Retirement(True, f"task is {obj.status} and no longer desired")
+            return Retirement(True, Because(Reason.ALREADY_STOPPED, f"task is {obj.status} and no longer desired"))
         return super().retirement(recorded, obj, gone=gone, now=now)
 
     def not_importable(self, obj: RemoteObject) -> str | None:
@@ -59,7 +60,7 @@ class TaskSpec(KindSpec):
             return f"is {obj.status} and Tencent cannot restart it"
         return None
 
-    def replace_reason(self, obj: RemoteObject | None) -> str | None:
+    def replace_reason(self, obj: RemoteObject | None) -> Because | None:
         if obj is not None and obj.status == "stopped":
-            return "stopped outside livesnap while its window is open; recreate from now"
+            return Because(Reason.STOPPED_OUTSIDE, "stopped outside livesnap while its window is open; recreate from now")
         return None
