@@ -12,12 +12,15 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from livesnap_reconcile.errors import Invalid
+from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.providers.base import Provider
-from livesnap_reconcile.providers.credentials_common import Credentials, from_tuple
+from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
+from livesnap_reconcile.providers.credentials_common import from_tuple
 from livesnap_reconcile.providers.http import Caller, check_endpoint
 from livesnap_reconcile.providers.pacing import Buckets
 from livesnap_reconcile.resources import ProviderConfig
@@ -63,14 +66,19 @@ def make_provider(
     if config.vendor not in DEFAULT_RATES:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
     url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
-    creds = _credentials(config, credentials=credentials, env=env, home=home)
+    source = _credentials(config, credentials=credentials, env=env, home=home, transport=transport, clock=clock,
+                          now=now or clock, sleep=sleep, rng=rng, timeout=timeout, max_attempts=max_attempts,
+                          endpoint=url if is_loopback(httpx.URL(url).host) else None)
+    source.get()  # fail now, with one clear line, rather than at the first request
     rates = dict(DEFAULT_RATES[config.vendor])
     if config.max_rps:
         rates = {group: float(config.max_rps) for group in rates}
     buckets = Buckets(rates, default_rate=min(rates.values()), clock=clock, sleep=sleep)
     build = _alibaba if config.vendor == "alibaba" else _tencent
-    return build(config, creds, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
+    provider = build(config, source, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
                  buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
+    provider.credential_source = source  # type: ignore[attr-defined]  # for `livesnap providers`
+    return provider
 
 
 def _credentials(
@@ -79,16 +87,17 @@ def _credentials(
     credentials: tuple | None,
     env: Mapping[str, str] | None,
     home: Path | None,
-) -> Credentials:
+    **kw: Any,
+) -> CredentialSource:
     if credentials is not None:
-        return from_tuple(credentials, provider=config.name)
-    env = os.environ if env is None else env
-    home = Path.home() if home is None else home
+        return Static(from_tuple(credentials, provider=config.name))
+    ctx = Context(provider=config.name, env=os.environ if env is None else env,
+                  home=Path.home() if home is None else home, **kw)
     if config.vendor == "alibaba":
-        from livesnap_reconcile.providers.alibaba.credentials import resolve
+        from livesnap_reconcile.providers.alibaba.credentials import chain
     else:
-        from livesnap_reconcile.providers.tencent.credentials import resolve
-    return resolve(provider=config.name, profile=config.profile, env=env, home=home)
+        from livesnap_reconcile.providers.tencent.credentials import chain
+    return chain(ctx, config.profile)
 
 
 def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, timeout: float) -> httpx.Client:
@@ -96,7 +105,7 @@ def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, tim
     return httpx.Client(auth=auth, transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
 
 
-def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, now, sleep, buckets,
+def _alibaba(config: ProviderConfig, creds: CredentialSource, *, url: str, transport, clock, now, sleep, buckets,
              max_attempts: int, timeout: float, rng) -> Provider:
     from livesnap_reconcile.providers.alibaba.auth import Acs3Auth
     from livesnap_reconcile.providers.alibaba.client import IceClient
@@ -107,7 +116,7 @@ def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport,
     return AlibabaProvider(name=config.name, client=IceClient(caller=caller, endpoint=url, provider=config.name), clock=now)
 
 
-def _tencent(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, now, sleep, buckets,
+def _tencent(config: ProviderConfig, creds: CredentialSource, *, url: str, transport, clock, now, sleep, buckets,
              max_attempts: int, timeout: float, rng) -> Provider:
     from livesnap_reconcile.providers.tencent.auth import Tc3Auth
     from livesnap_reconcile.providers.tencent.client import LiveClient

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import httpx
 
+from livesnap_reconcile.providers.credential_source import CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import Credentials
 
 ALGORITHM = "ACS3-HMAC-SHA256"
@@ -77,20 +78,20 @@ class Acs3Auth(httpx.Auth):
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: Credentials | CredentialSource,
         *,
         clock: Callable[[], float] = time.time,
         nonce: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
-        self._credentials = credentials
+        self._source = Static(credentials) if isinstance(credentials, Credentials) else credentials
         self._clock = clock
         self._nonce = nonce
 
     def __repr__(self) -> str:
-        return f"Acs3Auth({self._credentials!r})"
+        return f"Acs3Auth({self._source!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        creds = self._credentials
+        creds = self._source.get()  # every request: temporary credentials are renewed in time
         body = request.content
         payload_hash = hashlib.sha256(body).hexdigest()
         request.headers["x-acs-date"] = iso_date(self._clock())

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from livesnap_reconcile.providers.credential_source import CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import Credentials
 
 ALGORITHM = "TC3-HMAC-SHA256"
@@ -81,20 +82,20 @@ class Tc3Auth(httpx.Auth):
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: Credentials | CredentialSource,
         *,
         service: str = "live",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._credentials = credentials
+        self._source = Static(credentials) if isinstance(credentials, Credentials) else credentials
         self._service = service
         self._clock = clock
 
     def __repr__(self) -> str:
-        return f"Tc3Auth({self._credentials!r})"
+        return f"Tc3Auth({self._source!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        creds = self._credentials
+        creds = self._source.get()  # every request: temporary credentials are renewed in time
         timestamp = int(self._clock())
         request.headers["X-TC-Timestamp"] = str(timestamp)
         if creds.token:
