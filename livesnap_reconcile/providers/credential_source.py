@@ -43,6 +43,10 @@ class CredentialSource(Protocol):
 
     def get(self) -> Credentials: ...
 
+    def invalidate(self) -> bool:
+        """Forget cached temporary credentials (the issuer said they expired); False if nothing to renew."""
+        ...
+
 
 class Static:
     """Long-lived keys (or a session token the user handed in, which we cannot renew)."""
@@ -57,6 +61,9 @@ class Static:
 
     def get(self) -> Credentials:
         return self._credentials
+
+    def invalidate(self) -> bool:
+        return False
 
 
 class Refreshing:
@@ -88,6 +95,11 @@ class Refreshing:
 
     def __repr__(self) -> str:
         return f"Refreshing(kind={self.kind!r}, identity={self.identity!r})"
+
+    def invalidate(self) -> bool:
+        with self._lock:
+            self._cached = None
+        return True
 
     @property
     def expires_at(self) -> float | None:

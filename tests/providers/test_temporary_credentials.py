@@ -9,6 +9,7 @@ throttling and 5xx are retried; a refused role or a bad OIDC token is one clear 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import httpx
@@ -236,3 +237,16 @@ def test_the_oidc_token_file_is_read_again_on_refresh(box, tmp_path):
     path.write_text(box.emu.identity.mint_oidc("alibaba", lifetime=600))
     works(provider)
     assert len(box.emu.identity.issued) == 2
+
+
+@pytest.mark.parametrize("vendor", ["alibaba", "tencent"])
+def test_a_session_the_issuer_already_expired_is_renewed_once_and_the_request_goes_through(box, tmp_path, vendor):
+    env = ({**ALI_KEYS, "ALIBABA_CLOUD_ROLE_ARN": ALI_ROLE} if vendor == "alibaba"
+           else {**TC_KEYS, "TENCENTCLOUD_ROLE_ARN": TC_ROLE})
+    provider = chained(box, vendor, env, tmp_path)
+    works(provider)
+    identity = box.emu.identity
+    [first] = identity.issued
+    identity._keys[first.key_id] = dataclasses.replace(first, expires_at=box.clock.now() - 1)  # skewed issuer
+    works(provider)
+    assert len(identity.issued) == 2 and provider.credential_source.get().key_id == identity.issued[1].key_id

@@ -20,6 +20,7 @@ from livesnap_reconcile.providers.credential_source import CredentialSource, Sta
 from livesnap_reconcile.providers.credentials_common import Credentials
 
 ALGORITHM = "TC3-HMAC-SHA256"
+TOKEN_FAILURE = b'"AuthFailure.TokenFailure"'
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ class Tc3Auth(httpx.Auth):
     """Signs ``content-type;host`` like the official SDK; the timestamp comes from ``clock``."""
 
     requires_request_body = True
+    requires_response_body = True  # to see an expired-session answer
 
     def __init__(
         self,
@@ -95,6 +97,15 @@ class Tc3Auth(httpx.Auth):
         return f"Tc3Auth({self._source!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        creds = self._sign(request)
+        response = yield request
+        # A session the issuer already considers expired (clock skew): renew once and send again.
+        # Safe for writes: the gateway refused the request before the API ran it.
+        if creds.token and TOKEN_FAILURE in response.content and self._source.invalidate():
+            self._sign(request)
+            yield request
+
+    def _sign(self, request: httpx.Request) -> Credentials:
         creds = self._source.get()  # every request: temporary credentials are renewed in time
         timestamp = int(self._clock())
         request.headers["X-TC-Timestamp"] = str(timestamp)
@@ -112,4 +123,4 @@ class Tc3Auth(httpx.Auth):
             canonical_query=query,
         )
         request.headers["Authorization"] = signed.authorization
-        yield request
+        return creds
