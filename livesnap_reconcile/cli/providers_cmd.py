@@ -23,7 +23,7 @@ def providers(opts: GlobalOptions, paths: tuple[Path, ...], fmt: str) -> None:
     """Show which credentials each provider of the manifests would use (never a secret).
 
     For each provider: the credential source (env keys, a profile, an assumed role, OIDC, an instance
-    role), the identity it stands for (a role ARN or a masked key id) and when it expires.
+    role), the identity the vendor reports for it (STS GetCallerIdentity) and when it expires.
     """
     from livesnap_reconcile.cli.context import build_providers, load_desired, open_session
     from livesnap_reconcile.providers.describe import describe
@@ -39,6 +39,10 @@ def providers(opts: GlobalOptions, paths: tuple[Path, ...], fmt: str) -> None:
         click.echo(json.dumps({"providers": rows}, indent=2, sort_keys=True))
         return
     for row in rows:
-        identity = row["identity"] or row["key_id"]
+        parts = [f"role {row['identity']}"] if row["identity"] else []
+        parts.append(f"as {row['caller']}" if row["caller"] else f"key {row['key_id']}")
+        if row["caller_error"]:
+            parts.append(f"(identity not confirmed: {row['caller_error']})")
+        identity = " ".join(parts)
         expiry = f"expires {row['expires_at']}" if row["expires_at"] else "no expiry"
         click.echo(f"{row['provider']} ({row['vendor']}, {row['endpoint']}): {row['source']}; {identity}; {expiry}")

@@ -24,7 +24,7 @@ from livesnap_reconcile.emulator import ice, sts, tencent, tencent_templates
 from livesnap_reconcile.emulator.clock import Clock
 from livesnap_reconcile.emulator.faults import Faults, FaultState, Resolved
 from livesnap_reconcile.emulator.hooks import HooksMixin
-from livesnap_reconcile.emulator.identity import Identity
+from livesnap_reconcile.emulator.identity import Identity, TempKey
 from livesnap_reconcile.emulator.metadata import Metadata, is_metadata
 from livesnap_reconcile.emulator.signing import NonceCache, verify_acs3, verify_tc3
 from livesnap_reconcile.emulator.store import Store, StoreError
@@ -149,7 +149,8 @@ class Emulator(HooksMixin):
                                status=404)
             if request.headers.get("x-acs-version") != ice.VERSION:
                 raise ApiError("InvalidVersion", "Specified parameter Version is not valid.")
-            params = self._acs3_params(request, body, signed=True)
+            self._acs3_verify(request, body)
+            params = self._acs3_params(request, body)
             result = self._run(ice.ACTIONS, action, params, vendor="alibaba", rule=rule, request=request)
         except ApiError as exc:
             payload = {"RequestId": rid, "HostId": host, "Code": exc.code, "Message": exc.message,
@@ -157,22 +158,28 @@ class Emulator(HooksMixin):
             return _json_response(exc.status, payload, ICE_CONTENT_TYPE, dict(exc.headers, **{"x-acs-request-id": rid}))
         return _json_response(200, dict(result, RequestId=rid), ICE_CONTENT_TYPE, {"x-acs-request-id": rid})
 
-    def _acs3_params(self, request: httpx.Request, body: bytes, *, signed: bool) -> dict[str, Any]:
-        raw_query = request.url.query.decode("ascii", "replace")
-        if signed:
-            key_id = verify_acs3(method=request.method, path=request.url.path, raw_query=raw_query,
-                                 header_items=request.headers.multi_items(), body=body,
-                                 secrets={**self.keys["alibaba"], **self.identity.secrets("alibaba")},
-                                 now=self._auth_clock(), nonces=self._nonces)
-            self.identity.check_session("alibaba", key_id, request.headers.get("x-acs-security-token"))
-        params = dict(parse_qsl(raw_query, keep_blank_values=True))
+    def _acs3_verify(self, request: httpx.Request, body: bytes) -> tuple[str, TempKey | None]:
+        """(access key id, its STS session or None) of a correctly signed ICE/STS request."""
+        key_id = verify_acs3(method=request.method, path=request.url.path,
+                             raw_query=request.url.query.decode("ascii", "replace"),
+                             header_items=request.headers.multi_items(), body=body,
+                             secrets={**self.keys["alibaba"], **self.identity.secrets("alibaba")},
+                             now=self._auth_clock(), nonces=self._nonces)
+        return key_id, self.identity.check_session("alibaba", key_id, request.headers.get("x-acs-security-token"))
+
+    @staticmethod
+    def _acs3_params(request: httpx.Request, body: bytes) -> dict[str, Any]:
+        params = dict(parse_qsl(request.url.query.decode("ascii", "replace"), keep_blank_values=True))
         if body and request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         return params
 
     def _ice_sts(self, request: httpx.Request, body: bytes, action: str, rule: Resolved) -> dict[str, Any]:
-        params = self._acs3_params(request, body, signed=action not in sts.ANONYMOUS)
+        session = self._acs3_verify(request, body) if action not in sts.ANONYMOUS else None
+        params = self._acs3_params(request, body)
         self._gate("alibaba", action, rule)
+        if action == "GetCallerIdentity" and session is not None:
+            return sts.caller("alibaba", session[1], session[0])
         return sts.alibaba(self.identity, action, params)
 
     # -- Tencent Live -----------------------------------------------------------------------------
@@ -198,20 +205,24 @@ class Emulator(HooksMixin):
             result = {"Error": {"Code": exc.code, "Message": exc.message}}
         return _json_response(200, {"Response": dict(result, RequestId=rid)}, TC_CONTENT_TYPE, {})
 
-    def _verify_tc3(self, request: httpx.Request, body: bytes, raw_query: str, *, service: str) -> None:
+    def _verify_tc3(self, request: httpx.Request, body: bytes, raw_query: str, *,
+                    service: str) -> tuple[str, TempKey | None]:
         secret_id = verify_tc3(method=request.method, raw_query=raw_query, header_items=request.headers.multi_items(),
                                body=body, secrets={**self.keys["tencent"], **self.identity.secrets("tencent")},
                                now=self._auth_clock(), service=service)
-        self.identity.check_session("tencent", secret_id, request.headers.get("x-tc-token"))
+        return secret_id, self.identity.check_session("tencent", secret_id, request.headers.get("x-tc-token"))
 
     def _tencent_sts(self, request: httpx.Request, body: bytes, action: str, rule: Resolved) -> dict[str, Any]:
         raw_query = request.url.query.decode("ascii", "replace")
+        session = None
         if action not in sts.ANONYMOUS:
-            self._verify_tc3(request, body, raw_query, service="sts")
+            session = self._verify_tc3(request, body, raw_query, service="sts")
         elif request.headers.get("authorization", "").strip() != "SKIP":
             raise ApiError("AuthFailure.InvalidAuthorization", f"{action} is anonymous: send Authorization: SKIP.")
         params = self._tencent_params(request, body, raw_query)
         self._gate("tencent", action, rule)
+        if action == "GetCallerIdentity" and session is not None:
+            return sts.caller("tencent", session[1], session[0])
         return sts.tencent(self.identity, action, params)
 
     @staticmethod

@@ -12,13 +12,13 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from livesnap_reconcile.emulator.identity import Identity, TempKey
+from livesnap_reconcile.emulator.identity import ACCOUNT, Identity, TempKey
 from livesnap_reconcile.emulator.wire import ICE_TIME, ApiError
 
 ALIBABA_VERSION = "2015-04-01"
 TENCENT_VERSION = "2018-08-13"
-ALIBABA_ACTIONS = ("AssumeRole", "AssumeRoleWithOIDC")
-TENCENT_ACTIONS = ("AssumeRole", "AssumeRoleWithWebIdentity")
+ALIBABA_ACTIONS = ("AssumeRole", "AssumeRoleWithOIDC", "GetCallerIdentity")
+TENCENT_ACTIONS = ("AssumeRole", "AssumeRoleWithWebIdentity", "GetCallerIdentity")
 ANONYMOUS = {"AssumeRoleWithOIDC", "AssumeRoleWithWebIdentity"}
 
 
@@ -31,6 +31,24 @@ def _required(params: Mapping[str, Any], *names: str) -> None:
 
 def _iso(epoch: float) -> str:
     return time.strftime(ICE_TIME, time.gmtime(epoch))
+
+
+def caller(vendor: str, key: TempKey | None, key_id: str) -> dict[str, Any]:
+    """GetCallerIdentity: the assumed role and session for temporary keys, else the sandbox user."""
+    account = ACCOUNT[vendor]
+    if vendor == "alibaba":
+        if key is None:
+            return {"AccountId": account, "IdentityType": "RAMUser", "UserId": "2000000000000001",
+                    "Arn": f"acs:ram::{account}:user/livesnap-sandbox", "PrincipalId": "2000000000000001"}
+        role = key.role_arn.rsplit("/", 1)[-1]
+        return {"AccountId": account, "IdentityType": "AssumedRoleUser", "RoleId": "300000000000000001",
+                "Arn": f"acs:ram::{account}:assumed-role/{role}/{key.session}", "PrincipalId": f"300000000000000001:{key.session}"}
+    if key is None:
+        return {"AccountId": account, "Type": "CAMUser", "UserId": "100000000002", "PrincipalId": "100000000002",
+                "Arn": f"qcs::cam::uin/{account}:uin/100000000002"}
+    role = key.role_arn.rsplit("/", 1)[-1]
+    return {"AccountId": account, "Type": "CAMRole", "UserId": f"{role}:{key.session}", "PrincipalId": account,
+            "Arn": f"qcs::sts:{account}:assumed-role/4611686018427397919/{key.session}"}
 
 
 def alibaba(identity: Identity, action: str, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ This package must not import manifest, state, plan, apply or cli.
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import time
@@ -66,9 +67,13 @@ def make_provider(
     if config.vendor not in DEFAULT_RATES:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
     url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
-    source = _credentials(config, credentials=credentials, env=env, home=home, transport=transport, clock=clock,
-                          now=now or clock, sleep=sleep, rng=rng, timeout=timeout, max_attempts=max_attempts,
-                          endpoint=url if is_loopback(httpx.URL(url).host) else None)
+    ctx = Context(provider=config.name, env=os.environ if env is None else env,
+                  home=Path.home() if home is None else home, transport=transport, clock=clock, now=now or clock,
+                  sleep=sleep, rng=rng, timeout=timeout, max_attempts=max_attempts,
+                  endpoint=url if is_loopback(httpx.URL(url).host) else None)
+    chains = _chains(config.vendor)
+    source = Static(from_tuple(credentials, provider=config.name)) if credentials is not None else \
+        chains.chain(ctx, config.profile)
     source.get()  # fail now, with one clear line, rather than at the first request
     rates = dict(DEFAULT_RATES[config.vendor])
     if config.max_rps:
@@ -77,27 +82,14 @@ def make_provider(
     build = _alibaba if config.vendor == "alibaba" else _tencent
     provider = build(config, source, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
                  buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
-    provider.credential_source = source  # type: ignore[attr-defined]  # for `livesnap providers`
+    # For `livesnap providers`: the source, and who the vendor says it is (one cheap STS call).
+    provider.credential_source = source  # type: ignore[attr-defined]
+    provider.whoami = lambda: chains.caller_identity(ctx, source)  # type: ignore[attr-defined]
     return provider
 
 
-def _credentials(
-    config: ProviderConfig,
-    *,
-    credentials: tuple | None,
-    env: Mapping[str, str] | None,
-    home: Path | None,
-    **kw: Any,
-) -> CredentialSource:
-    if credentials is not None:
-        return Static(from_tuple(credentials, provider=config.name))
-    ctx = Context(provider=config.name, env=os.environ if env is None else env,
-                  home=Path.home() if home is None else home, **kw)
-    if config.vendor == "alibaba":
-        from livesnap_reconcile.providers.alibaba.credentials import chain
-    else:
-        from livesnap_reconcile.providers.tencent.credentials import chain
-    return chain(ctx, config.profile)
+def _chains(vendor: str) -> Any:
+    return importlib.import_module(f"livesnap_reconcile.providers.{vendor}.credentials")
 
 
 def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, timeout: float) -> httpx.Client:

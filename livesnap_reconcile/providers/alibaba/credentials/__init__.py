@@ -21,6 +21,7 @@ from livesnap_reconcile.providers.alibaba.credentials import static
 from livesnap_reconcile.providers.alibaba.credentials.cli_profile import cli_path, from_cli
 from livesnap_reconcile.providers.alibaba.credentials.ecs import ecs_role
 from livesnap_reconcile.providers.alibaba.credentials.sts import assume_role, assume_role_with_oidc
+from livesnap_reconcile.providers.alibaba.credentials.whoami import caller_identity
 from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import Credentials, clean, missing
 
@@ -28,7 +29,7 @@ ENV_ROLE = "ALIBABA_CLOUD_ROLE_ARN"
 ENV_OIDC = ("ALIBABA_CLOUD_OIDC_PROVIDER_ARN", "ALIBABA_CLOUD_OIDC_TOKEN_FILE", ENV_ROLE)
 ENV_ECS = "ALIBABA_CLOUD_ECS_METADATA"
 
-__all__ = ["chain", "resolve"]
+__all__ = ["caller_identity", "chain", "resolve"]
 
 
 def chain(ctx: Context, profile: str | None) -> CredentialSource:

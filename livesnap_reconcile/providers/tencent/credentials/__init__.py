@@ -21,10 +21,11 @@ from livesnap_reconcile.providers.credentials_common import Credentials, clean, 
 from livesnap_reconcile.providers.tencent.credentials import static
 from livesnap_reconcile.providers.tencent.credentials.cvm import cvm_role
 from livesnap_reconcile.providers.tencent.credentials.sts import assume_role, assume_role_with_web_identity
+from livesnap_reconcile.providers.tencent.credentials.whoami import caller_identity
 
 ENV_OIDC = ("TKE_REGION", "TKE_PROVIDER_ID", "TKE_WEB_IDENTITY_TOKEN_FILE", "TKE_ROLE_ARN")
 
-__all__ = ["chain", "resolve"]
+__all__ = ["caller_identity", "chain", "resolve"]
 
 
 def _maybe_assume(ctx: Context, keys: Credentials, role_arn: str) -> CredentialSource:

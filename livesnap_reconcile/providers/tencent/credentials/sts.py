@@ -42,7 +42,7 @@ def session_name(ctx: Context, given: str | None = None) -> str:
     return clean(given) or clean(ctx.env.get("TENCENTCLOUD_ROLE_SESSION_NAME")) or f"livesnap-{int(ctx.clock())}"
 
 
-def _request(url: str, action: str, params: dict[str, Any], *, region: str, clock: Callable[[], float],
+def request(url: str, action: str, params: dict[str, Any], *, region: str, clock: Callable[[], float],
              signed: bool) -> httpx.Request:
     headers = {"Content-Type": "application/json", "X-TC-Action": action, "X-TC-Version": VERSION,
                "X-TC-Region": region, "X-TC-Language": "en-US"}
@@ -51,7 +51,7 @@ def _request(url: str, action: str, params: dict[str, Any], *, region: str, cloc
     return httpx.Request("POST", url + "/", content=json.dumps(params).encode("utf-8"), headers=headers)
 
 
-def _parse(action: str, provider: str) -> Callable[[httpx.Response], dict[str, Any]]:
+def parse_answer(action: str, provider: str, *, needs: str = "Credentials") -> Callable[[httpx.Response], dict[str, Any]]:
     def parse(response: httpx.Response) -> dict[str, Any]:
         if response.status_code != 200:
             raise map_http_status(response.status_code, response.text, provider=provider, action=action)
@@ -66,8 +66,8 @@ def _parse(action: str, provider: str) -> Callable[[httpx.Response], dict[str, A
         if isinstance(error, dict):
             raise map_error(str(error.get("Code") or ""), str(error.get("Message") or ""),
                             str(body.get("RequestId") or ""), provider=provider, action=action)
-        if not isinstance(body.get("Credentials"), dict):
-            raise Unavailable(f"{action}: response has no Credentials", provider=provider, status=200)
+        if not body.get(needs):
+            raise Unavailable(f"{action}: response has no {needs}", provider=provider, status=200)
         return body
     return parse
 
@@ -92,8 +92,8 @@ def assume_role(ctx: Context, base: CredentialSource, *, role_arn: str, region: 
               "DurationSeconds": duration or DEFAULT_DURATION}
 
     def fetch() -> Credentials:
-        body = fetcher.call("AssumeRole", lambda: _request(url, "AssumeRole", params, region=region, clock=ctx.clock,
-                                                           signed=True), _parse("AssumeRole", ctx.provider))
+        body = fetcher.call("AssumeRole", lambda: request(url, "AssumeRole", params, region=region, clock=ctx.clock,
+                                                           signed=True), parse_answer("AssumeRole", ctx.provider))
         return credentials_from(body, source=kind, provider=ctx.provider)
 
     what = f"assuming role {role_arn} (STS AssumeRole as {base.kind})"
@@ -118,9 +118,9 @@ def assume_role_with_web_identity(ctx: Context, *, role_arn: str, provider_id: s
         params = {"ProviderId": provider_id, "WebIdentityToken": token, "RoleArn": role_arn,
                   "RoleSessionName": session, "DurationSeconds": duration or DEFAULT_DURATION}
         body = fetcher.call("AssumeRoleWithWebIdentity",
-                            lambda: _request(url, "AssumeRoleWithWebIdentity", params, region=region,
+                            lambda: request(url, "AssumeRoleWithWebIdentity", params, region=region,
                                              clock=ctx.clock, signed=False),
-                            _parse("AssumeRoleWithWebIdentity", ctx.provider))
+                            parse_answer("AssumeRoleWithWebIdentity", ctx.provider))
         return credentials_from(body, source=kind, provider=ctx.provider)
 
     what = f"assuming role {role_arn} with OIDC provider {provider_id} (STS AssumeRoleWithWebIdentity)"
