@@ -250,3 +250,36 @@ def test_a_session_the_issuer_already_expired_is_renewed_once_and_the_request_go
     identity._keys[first.key_id] = dataclasses.replace(first, expires_at=box.clock.now() - 1)  # skewed issuer
     works(provider)
     assert len(identity.issued) == 2 and provider.credential_source.get().key_id == identity.issued[1].key_id
+
+
+def test_alibaba_credentials_uri_is_the_last_source(box, tmp_path):
+    key = box.emu.identity.issue("alibaba", ALI_ROLE, "broker", 3600)
+    answer = {"Code": "Success", "AccessKeyId": key.key_id, "AccessKeySecret": key.secret,
+              "SecurityToken": key.token, "Expiration": "2026-01-01T01:00:00Z"}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "creds.localhost":
+            return httpx.Response(200, json=answer)
+        return box.emu.handle(request)
+
+    box.emu.identity.instance_roles["alibaba"] = None
+    env = {"ALIBABA_CLOUD_CREDENTIALS_URI": "http://creds.localhost/v1/credentials"}
+    provider = chained(box, "alibaba", env, tmp_path, transport=httpx.MockTransport(handler))
+    works(provider)
+    assert provider.credential_source.kind == "credentials_uri"
+
+
+@pytest.mark.parametrize("vendor", ["alibaba", "tencent"])
+def test_metadata_5xx_is_retried(box, tmp_path, vendor):
+    failures = [503, 500]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.startswith("/latest/meta-data/") and path.rstrip("/").rsplit("/", 1)[-1].startswith("livesnap-") \
+                and failures:
+            return httpx.Response(failures.pop(0), text="busy")
+        return box.emu.handle(request)
+
+    provider = chained(box, vendor, {}, tmp_path, transport=httpx.MockTransport(handler))
+    works(provider)
+    assert failures == [] and provider.credential_source.kind in ("ecs_ram_role", "cvm_role")

@@ -6,7 +6,8 @@ and with ``ALIBABA_CLOUD_ROLE_ARN`` set those keys assume that role; (2) OIDC/RR
 ``ALIBABA_CLOUD_OIDC_PROVIDER_ARN``, ``ALIBABA_CLOUD_OIDC_TOKEN_FILE`` and ``ALIBABA_CLOUD_ROLE_ARN``
 are all set; (3) the aliyun CLI profile (skipped with ``ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true``);
 (4) ``credentials.ini``; (5) the ECS instance RAM role (role from ``ALIBABA_CLOUD_ECS_METADATA``,
-skipped with ``ALIBABA_CLOUD_ECS_METADATA_DISABLED=true``). A manifest ``profile:`` skips (1) and (2).
+skipped with ``ALIBABA_CLOUD_ECS_METADATA_DISABLED=true``); (6) ``ALIBABA_CLOUD_CREDENTIALS_URI``.
+A manifest ``profile:`` skips (1) and (2).
 Each source lives in its own module; this one only orders them. Must not log or raise with a secret.
 """
 
@@ -21,6 +22,7 @@ from livesnap_reconcile.providers.alibaba.credentials import static
 from livesnap_reconcile.providers.alibaba.credentials.cli_profile import cli_path, from_cli
 from livesnap_reconcile.providers.alibaba.credentials.ecs import ecs_role
 from livesnap_reconcile.providers.alibaba.credentials.sts import assume_role, assume_role_with_oidc
+from livesnap_reconcile.providers.alibaba.credentials.uri import ENV_URI, credentials_uri
 from livesnap_reconcile.providers.alibaba.credentials.whoami import caller_identity
 from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import Credentials, clean, missing
@@ -67,6 +69,8 @@ def chain(ctx: Context, profile: str | None) -> CredentialSource:
         found = _probe_ecs(ctx, clean(env.get(ENV_ECS)) or None)
         if found is not None:
             return found
+    if clean(env.get(ENV_URI)):
+        return credentials_uri(ctx, clean(env.get(ENV_URI)))
     raise missing(ctx.provider, "alibaba", tried)
 
 
