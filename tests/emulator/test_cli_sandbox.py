@@ -52,3 +52,19 @@ def test_serve_prints_endpoint_and_exports_then_stops_on_sigterm(tmp_path):
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
+
+
+def test_oidc_token_command_mints_a_token_the_sandbox_sts_accepts(tmp_path):
+    from livesnap_reconcile.emulator.identity import OIDC_ISSUER, verify_jwt
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00:00Z"]).exit_code == 0
+    result = runner.invoke(cli, ["sandbox", "oidc-token", "--vendor", "tencent", "--data", str(tmp_path),
+                                 "--lifetime", "5m"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    now = 1_795_597_200  # 2026-11-25T09:00:00Z, the sandbox clock
+    claims = verify_jwt(token, issuer=OIDC_ISSUER, audience="sts.tencentcloudapi.com", now=now)
+    assert claims["exp"] == now + 300
+    emulator = Emulator(data_dir=tmp_path)
+    emulator.identity.check_oidc("tencent", "livesnap-sandbox", token)
