@@ -1,7 +1,8 @@
 """Providers: signed vendor clients behind one Provider protocol (refresh and one write at a time).
 
-`make_provider` is the one way other layers get a provider: it resolves credentials (or takes the
-sandbox keys), checks the endpoint (https unless loopback), and wires signer, pacing and retries.
+`make_provider` is the one way other layers get a provider: it picks a credential source (the
+vendor's default chain, or the sandbox keys), checks the endpoint (https unless loopback), and wires
+signer, pacing and retries. A loopback endpoint (the sandbox) also serves STS and metadata.
 This package must not import manifest, state, plan, apply or cli.
 """
 
@@ -72,8 +73,11 @@ def make_provider(
                   sleep=sleep, rng=rng, timeout=timeout, max_attempts=max_attempts,
                   endpoint=url if is_loopback(httpx.URL(url).host) else None)
     chains = _chains(config.vendor)
-    source = Static(from_tuple(credentials, provider=config.name)) if credentials is not None else \
-        chains.chain(ctx, config.profile)
+    if credentials is not None:
+        kind = "sandbox keys" if url == SANDBOX_ENDPOINT else "keys given by the caller"
+        source: CredentialSource = Static(from_tuple(credentials, provider=config.name), kind=kind)
+    else:
+        source = chains.chain(ctx, config.profile)
     source.get()  # fail now, with one clear line, rather than at the first request
     rates = dict(DEFAULT_RATES[config.vendor])
     if config.max_rps:

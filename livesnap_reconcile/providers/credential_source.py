@@ -16,7 +16,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -141,7 +141,6 @@ class Context:
     timeout: float = 10.0
     rng: random.Random | None = None
     endpoint: str | None = None  # a loopback API endpoint (the sandbox) also serves STS and metadata
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def fetcher(self, *, auth: httpx.Auth | None = None, timeout: float | None = None,
                 max_attempts: int | None = None, plain_http_hosts: frozenset[str] = frozenset()) -> Fetcher:
