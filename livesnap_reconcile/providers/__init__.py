@@ -58,12 +58,14 @@ def make_provider(
     home: Path | None = None,
     rng: random.Random | None = None,
     now: Callable[[], float] | None = None,
+    credential_source: CredentialSource | None = None,
 ) -> Provider:
     """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid.
 
     ``clock`` is wall time: it stamps signatures and paces requests. ``now`` is business time
     (a task's "start now", which tasks are running); it defaults to ``clock`` and differs only
-    in the sandbox, whose clock tests freeze and advance.
+    in the sandbox, whose clock tests freeze and advance. ``credential_source`` reuses the source
+    of an earlier provider for the same configuration (a long-running loop), skipping the chain.
     """
     if config.vendor not in DEFAULT_RATES:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
@@ -73,9 +75,12 @@ def make_provider(
                   sleep=sleep, rng=rng, timeout=timeout, max_attempts=max_attempts,
                   endpoint=url if is_loopback(httpx.URL(url).host) else None)
     chains = _chains(config.vendor)
-    if credentials is not None:
+    source: CredentialSource
+    if credential_source is not None:
+        source = credential_source
+    elif credentials is not None:
         kind = "sandbox keys" if url == SANDBOX_ENDPOINT else "keys given by the caller"
-        source: CredentialSource = Static(from_tuple(credentials, provider=config.name), kind=kind)
+        source = Static(from_tuple(credentials, provider=config.name), kind=kind)
     else:
         source = chains.chain(ctx, config.profile)
     source.get()  # fail now, with one clear line, rather than at the first request
