@@ -70,10 +70,13 @@ def make_provider(
     if config.vendor not in DEFAULT_RATES:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
     url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
+    local = is_loopback(httpx.URL(url).host)
+    # Expiry is judged on the issuer's clock: a real cloud's is wall time (business time may be
+    # pinned by LIVESNAP_NOW); a loopback sandbox issues on its business clock, which is ``now``.
     ctx = Context(provider=config.name, env=os.environ if env is None else env,
-                  home=Path.home() if home is None else home, transport=transport, clock=clock, now=now or clock,
-                  sleep=sleep, rng=rng, timeout=timeout, max_attempts=max_attempts,
-                  endpoint=url if is_loopback(httpx.URL(url).host) else None)
+                  home=Path.home() if home is None else home, transport=transport, clock=clock,
+                  now=(now or clock) if local else clock, sleep=sleep, rng=rng, timeout=timeout,
+                  max_attempts=max_attempts, endpoint=url if local else None)
     chains = _chains(config.vendor)
     source: CredentialSource
     if credential_source is not None:

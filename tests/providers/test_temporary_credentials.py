@@ -283,3 +283,15 @@ def test_metadata_5xx_is_retried(box, tmp_path, vendor):
     provider = chained(box, vendor, {}, tmp_path, transport=httpx.MockTransport(handler))
     works(provider)
     assert failures == [] and provider.credential_source.kind in ("ecs_ram_role", "cvm_role")
+
+
+def test_against_a_real_cloud_expiry_is_judged_on_wall_time_not_business_time(box, tmp_path):
+    """LIVESNAP_NOW may pin business time days ahead; that must not make every session look expired."""
+    config = ProviderConfig(name="ice", vendor="alibaba", region="cn-shanghai", max_rps=1e6)
+    env = {**ALI_KEYS, "ALIBABA_CLOUD_ROLE_ARN": ALI_ROLE}
+    provider = make_provider(config, env=env, home=tmp_path, transport=box.emu.transport(),
+                             clock=box.clock.now, now=lambda: box.clock.now() + 30 * 86400, sleep=box.sleep)
+    assert provider.endpoint == "https://ice.cn-shanghai.aliyuncs.com"
+    for _ in range(3):
+        works(provider)
+    assert len(box.emu.identity.issued) == 1
