@@ -85,7 +85,7 @@ def test_alibaba_oidc_from_env(box, tmp_path):
 def test_alibaba_ecs_instance_role_with_metadata_token(box, tmp_path):
     provider = chained(box, "alibaba", {}, tmp_path)
     works(provider)
-    assert provider.credential_source.kind == "ecs_ram_role"
+    assert provider.credential_source.kind == "ecs_ram_role" and provider.credential_source.identity == "livesnap-ecs"
     assert ("metadata", "/latest/api/token") in box.emu.request_log
 
 
@@ -132,7 +132,7 @@ def test_tencent_profile_role_arn_is_assumed(box, tmp_path):
 def test_tencent_cvm_instance_role(box, tmp_path):
     provider = chained(box, "tencent", {}, tmp_path)
     works(provider)
-    assert provider.credential_source.kind == "cvm_role"
+    assert provider.credential_source.kind == "cvm_role" and provider.credential_source.identity == "livesnap-cvm"
 
 
 def test_tencent_tke_oidc_after_cvm(box, tmp_path):

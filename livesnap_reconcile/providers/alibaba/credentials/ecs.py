@@ -71,6 +71,7 @@ def ecs_role(ctx: Context, *, role_name: str | None = None) -> Refreshing:
             if not names:
                 raise NotFound("this instance has no RAM role attached", provider=ctx.provider)
             state["role"] = names[0]
+            source.identity = names[0]  # for `livesnap providers`
         data = _json(get(ROLES_PATH + state["role"], hdrs, "MetadataCredentials"), ctx.provider)
         key_id, secret, token = (clean(data.get(k)) for k in ("AccessKeyId", "AccessKeySecret", "SecurityToken"))
         if data.get("Code") not in (None, "Success") or not (key_id and secret and token):

@@ -52,6 +52,7 @@ def cvm_role(ctx: Context, *, role_name: str | None = None) -> Refreshing:
             if not names:
                 raise NotFound("this instance has no CAM role bound", provider=ctx.provider)
             state["role"] = names[0]
+            source.identity = names[0]  # for `livesnap providers`
         try:
             data = json.loads(get(ROLES_PATH + state["role"], "MetadataCredentials"))
         except ValueError:
@@ -69,5 +70,6 @@ def cvm_role(ctx: Context, *, role_name: str | None = None) -> Refreshing:
         return Credentials(key_id, secret, token, source="cvm_role", expires_at=expires)
 
     what = f"the CVM instance role {clean(role_name) or '(from metadata)'}"
-    return Refreshing(guarded(fetch, provider=ctx.provider, vendor="tencent", what=what), kind="cvm_role",
-                      identity=clean(role_name), provider=ctx.provider, clock=ctx.now)
+    source = Refreshing(guarded(fetch, provider=ctx.provider, vendor="tencent", what=what), kind="cvm_role",
+                        identity=clean(role_name), provider=ctx.provider, clock=ctx.now)
+    return source
