@@ -24,7 +24,7 @@ from livesnap_reconcile.emulator import ice, sts, tencent, tencent_templates
 from livesnap_reconcile.emulator.clock import Clock
 from livesnap_reconcile.emulator.faults import Faults, FaultState, Resolved
 from livesnap_reconcile.emulator.hooks import HooksMixin
-from livesnap_reconcile.emulator.identity import Identity, TempKey
+from livesnap_reconcile.emulator.identity import Identity, TempKey, discovery, jwks
 from livesnap_reconcile.emulator.metadata import Metadata, is_metadata
 from livesnap_reconcile.emulator.signing import NonceCache, verify_acs3, verify_tc3
 from livesnap_reconcile.emulator.store import Store, StoreError
@@ -35,6 +35,7 @@ SANDBOX_KEYS: dict[str, tuple[str, str]] = {
     "alibaba": ("LTAI5sandboxLivesnap0000", "sandbox-alibaba-secret-not-real-0000"),
     "tencent": ("AKIDsandboxLivesnap00000000000000000", "sandbox-tencent-key-not-real-0000"),
 }
+WELL_KNOWN = {"/.well-known/openid-configuration": discovery, "/.well-known/jwks.json": jwks}
 ICE_CONTENT_TYPE = "application/json;charset=utf-8"
 TC_CONTENT_TYPE = "application/json"  # exactly: the Tencent SDK ignores errors under any other type
 
@@ -82,6 +83,8 @@ class Emulator(HooksMixin):
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
+        if request.url.path in WELL_KNOWN:
+            return _json_response(200, WELL_KNOWN[request.url.path](), "application/json", {})
         if is_metadata(request.url.path):
             with self._log_lock:
                 self.request_log.append(("metadata", request.url.path))

@@ -43,6 +43,18 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def discovery() -> dict:
+    """``/.well-known/openid-configuration`` of the sandbox issuer."""
+    return {"issuer": OIDC_ISSUER, "jwks_uri": f"{OIDC_ISSUER}/.well-known/jwks.json",
+            "id_token_signing_alg_values_supported": ["HS256"], "response_types_supported": ["id_token"],
+            "subject_types_supported": ["public"]}
+
+
+def jwks() -> dict:
+    """The published verification key (symmetric, so anyone can also mint tokens: sandbox only)."""
+    return {"keys": [{"kty": "oct", "kid": "sandbox", "alg": "HS256", "use": "sig", "k": _b64(OIDC_KEY)}]}
+
+
 def mint_jwt(claims: Mapping[str, object], *, key: bytes = OIDC_KEY) -> str:
     """An HS256 JWT, as a CI system would issue (tests and `sandbox serve` use it)."""
     head = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "sandbox"}, separators=(",", ":")).encode())

@@ -65,9 +65,13 @@ def test_alibaba_manifest_profile_skips_env_and_oidc(emu, tmp_path):
     (f"type = ram_role_arn\naccess_key_id = {SANDBOX_KEYS['alibaba'][0]}\n"
      f"access_key_secret = {SANDBOX_KEYS['alibaba'][1]}\nrole_arn = {ALI_ROLE}\n", "ram_role_arn"),
     ("type = ecs_ram_role\nrole_name = livesnap-ecs\n", "ecs_ram_role"),
+    ("type = oidc_role_arn\noidc_provider_arn = acs:ram::1234567890123456:oidc-provider/livesnap-sandbox\n"
+     f"role_arn = {ALI_ROLE}\noidc_token_file_path = TOKEN\n", "oidc_role_arn"),
 ])
 def test_alibaba_ini_role_types(emu, tmp_path, body, kind):
-    ini(tmp_path, body)
+    token = tmp_path / "token"
+    token.write_text(emu.identity.mint_oidc("alibaba"))
+    ini(tmp_path, body.replace("TOKEN", str(token)))
     source = ali_chain(ctx(emu, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED": "true"}, tmp_path), None)
     assert kind in source.kind
     source.get()
