@@ -32,6 +32,7 @@ class Metadata:
         self._tokens: dict[str, float] = {}
         self._lock = threading.Lock()
         self.reads = 0
+        self.require_token = True  # False: an instance that still allows IMDSv1 reads
 
     def handle(self, request: httpx.Request, *, now: float) -> httpx.Response:
         path = request.url.path
@@ -41,7 +42,7 @@ class Metadata:
         vendor = PREFIXES[prefix]
         if request.method != "GET":
             return httpx.Response(405, text="method not allowed")
-        if vendor == "alibaba" and not self._valid_token(request.headers.get("x-aliyun-ecs-metadata-token"), now):
+        if vendor == "alibaba" and self.require_token and not self._valid_token(request.headers.get("x-aliyun-ecs-metadata-token"), now):
             return httpx.Response(401, text="missing or expired X-aliyun-ecs-metadata-token")
         role = self.identity.instance_roles.get(vendor)
         name = path[len(prefix):].strip("/")

@@ -295,3 +295,19 @@ def test_against_a_real_cloud_expiry_is_judged_on_wall_time_not_business_time(bo
     for _ in range(3):
         works(provider)
     assert len(box.emu.identity.issued) == 1
+
+
+def _no_token_service(box: Sandbox) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/latest/api/token":
+            return httpx.Response(404, text="not found")  # an older instance without session tokens
+        return box.emu.handle(request)
+    return httpx.MockTransport(handler)
+
+
+def test_ecs_without_session_tokens_falls_back_to_plain_reads_unless_disabled(box, tmp_path):
+    box.emu.metadata.require_token = False
+    provider = chained(box, "alibaba", {}, tmp_path, transport=_no_token_service(box))
+    works(provider)
+    with pytest.raises(AuthError, match="ECS instance metadata"):
+        chained(box, "alibaba", {"ALIBABA_CLOUD_IMDSV1_DISABLED": "true"}, tmp_path, transport=_no_token_service(box))
