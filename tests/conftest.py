@@ -1,13 +1,34 @@
-"""Fixtures shared by every test layer: the PostgreSQL cluster (started once per test process,
-only when a test asks for it) and a fresh database or state name on it."""
+"""Fixtures shared by every test layer.
+
+- A suite-wide guard: no test reaches the real network through httpx (metadata probes included).
+  A request to a host that is not loopback fails at once with ConnectError, as on a machine
+  without that service, so credential chains that probe ECS/CVM metadata skip that source.
+- The PostgreSQL cluster (started once per test process, only when a test asks for it) and a
+  fresh database or state name on it.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 
+from livesnap_reconcile.loopback import is_loopback
 from tests.pgcluster import Cluster
+
+_real_handle = httpx.HTTPTransport.handle_request
+
+
+def _loopback_only(self, request: httpx.Request) -> httpx.Response:
+    if not is_loopback(request.url.host):
+        raise httpx.ConnectError(f"tests never touch the real network ({request.url.host})", request=request)
+    return _real_handle(self, request)
+
+
+@pytest.fixture(autouse=True)
+def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", _loopback_only)
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,21 @@ def load_desired(session: Session, *, now: int):
     return loaded, expand(loaded.data, now=now)
 
 
+# Credential sources outlive a session: `reconcile` opens one per cycle, and a role session (or an
+# instance-role credential) is good for an hour, so later cycles reuse it until it needs renewing.
+_SOURCES: dict[tuple, Any] = {}
+_CREDENTIAL_VARS = ("ALIBABA_CLOUD_", "TENCENTCLOUD_", "TKE_", "HOME")
+
+
+def _credential_env() -> str:
+    """A digest of the variables the chains read: another environment never reuses a source."""
+    import hashlib
+    import os
+
+    items = sorted((k, v) for k, v in os.environ.items() if k.startswith(_CREDENTIAL_VARS))
+    return hashlib.sha256(repr(items).encode()).hexdigest()
+
+
 def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> dict[str, Any]:
     from livesnap_reconcile.errors import AuthError
     from livesnap_reconcile.providers import SANDBOX_ENDPOINT, make_provider
@@ -89,7 +104,9 @@ def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> 
                                       now=session.emulator.clock.now)
         else:
             try:
-                out[name] = make_provider(config, now=session.now)
+                key = (config.name, config.vendor, config.profile, config.endpoint, _credential_env())
+                out[name] = make_provider(config, now=session.now, credential_source=_SOURCES.get(key))
+                _SOURCES[key] = out[name].credential_source
             except AuthError as exc:  # report every provider lacking credentials, not just the first
                 missing.append(str(exc))
     session.providers = out

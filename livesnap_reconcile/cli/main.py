@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "force-unlock": "livesnap_reconcile.cli.state_cmds:force_unlock",
     "reconcile": "livesnap_reconcile.cli.reconcile:reconcile",
     "sandbox": "livesnap_reconcile.cli.sandbox:sandbox",
+    "providers": "livesnap_reconcile.cli.providers_cmd:providers",
 }
 
 HELP: dict[str, str] = {
@@ -43,6 +44,7 @@ HELP: dict[str, str] = {
     "force-unlock": "Remove a stale state lock.",
     "reconcile": "Plan and apply in a loop.",
     "sandbox": "Run the local vendor emulator.",
+    "providers": "Show each provider's credential source, identity and expiry.",
 }
 
 

@@ -1,8 +1,8 @@
-"""`livesnap sandbox serve` and `livesnap sandbox clock`: run and steer the local vendor emulator.
+"""`livesnap sandbox serve`, `clock` and `oidc-token`: run and steer the local vendor emulator.
 
 A thin shell over `livesnap_reconcile.emulator`: it parses flags, starts the loopback server, prints
-where it listens and the sandbox keys as ready-to-paste `export` lines, and stops cleanly on
-SIGINT/SIGTERM. It imports click, the emulator and the business clock only.
+where it listens, the sandbox keys as ready-to-paste `export` lines and the roles to assume, mints
+OIDC tokens the sandbox's STS accepts, and stops cleanly on SIGINT/SIGTERM. It imports click, the emulator and the business clock only.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import click
 from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.clock import business_now
 from livesnap_reconcile.emulator import Clock, Emulator, Faults, StoreError, serve
-from livesnap_reconcile.emulator.exports import export_lines
+from livesnap_reconcile.emulator.exports import export_lines, keyless_lines
+from livesnap_reconcile.emulator.identity import OIDC_PROVIDERS
 
 DEFAULT_DATA = Path(".livesnap/sandbox")
 
@@ -70,7 +71,7 @@ def serve_cmd(host: str, port: int, data_dir: Path, memory: bool, latency_ms: fl
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     where = "in memory" if memory else str(data_dir)
     lines = [f"livesnap sandbox listening on {server.url} (state: {where}, seed {seed})",
-             f"# point a provider at it with  endpoint: {server.url}", *export_lines()]
+             f"# point a provider at it with  endpoint: {server.url}", *export_lines(), *keyless_lines()]
     click.echo("\n".join(lines))
     sys.stdout.flush()  # show at once even when piped or logged
     try:
@@ -110,3 +111,23 @@ def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool) 
     mode = "frozen" if sandbox_clock.frozen else "running"
     stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     click.echo(f"{stamp} ({int(now)}, {mode})")
+
+
+@sandbox.command("oidc-token")
+@click.option("--vendor", type=click.Choice(sorted(OIDC_PROVIDERS)), required=True,
+              help="Whose STS audience the token is for.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+              show_default=True, help="Sandbox directory whose clock dates the token.")
+@click.option("--lifetime", default="10m", show_default=True, help="How long the token is valid (sandbox time).")
+@click.option("--subject", default="repo:example/manifests:ref:refs/heads/main", show_default=True,
+              help="The token's sub claim.")
+def oidc_token(vendor: str, data_dir: Path, lifetime: str, subject: str) -> None:
+    """Print an OIDC token the sandbox's STS accepts, like the one a CI job gets (not a secret)."""
+    from livesnap_reconcile.emulator.identity import Identity
+
+    try:
+        sandbox_clock = Clock(path=data_dir / "clock.json", wall=business_now)
+        seconds = int(parse_duration(lifetime))
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(Identity(now=sandbox_clock.now).mint_oidc(vendor, subject=subject, lifetime=seconds))

@@ -1,4 +1,4 @@
-"""The shell lines that point the vendors' own tools and SDKs at the sandbox's keys."""
+"""The shell lines that point the vendors' own tools and SDKs at the sandbox's keys, and its roles."""
 
 from __future__ import annotations
 
@@ -11,3 +11,13 @@ def export_lines() -> list[str]:
     return [f"export TENCENTCLOUD_SECRET_ID={tencent_id}", f"export TENCENTCLOUD_SECRET_KEY={tencent_key}",
             f"export ALIBABA_CLOUD_ACCESS_KEY_ID={alibaba_id}",
             f"export ALIBABA_CLOUD_ACCESS_KEY_SECRET={alibaba_secret}"]
+
+
+def keyless_lines() -> list[str]:
+    """Comment lines naming the roles to assume and the OIDC providers, for keyless trials."""
+    from livesnap_reconcile.emulator.identity import OIDC_ISSUER, OIDC_PROVIDERS, ROLES
+
+    return [f"# roles to assume: {ROLES['alibaba'][0]} (ALIBABA_CLOUD_ROLE_ARN), "
+            f"{ROLES['tencent'][0]} (TENCENTCLOUD_ROLE_ARN or TKE_ROLE_ARN)",
+            f"# OIDC issuer {OIDC_ISSUER}: providers {next(iter(OIDC_PROVIDERS['alibaba']))} and "
+            f"{next(iter(OIDC_PROVIDERS['tencent']))}; tokens from `livesnap sandbox oidc-token`"]

@@ -1,23 +1,28 @@
 """Providers: signed vendor clients behind one Provider protocol (refresh and one write at a time).
 
-`make_provider` is the one way other layers get a provider: it resolves credentials (or takes the
-sandbox keys), checks the endpoint (https unless loopback), and wires signer, pacing and retries.
+`make_provider` is the one way other layers get a provider: it picks a credential source (the
+vendor's default chain, or the sandbox keys), checks the endpoint (https unless loopback), and wires
+signer, pacing and retries. A loopback endpoint (the sandbox) also serves STS and metadata.
 This package must not import manifest, state, plan, apply or cli.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from livesnap_reconcile.errors import Invalid
+from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.providers.base import Provider
-from livesnap_reconcile.providers.credentials_common import Credentials, from_tuple
+from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
+from livesnap_reconcile.providers.credentials_common import from_tuple
 from livesnap_reconcile.providers.http import Caller, check_endpoint
 from livesnap_reconcile.providers.pacing import Buckets
 from livesnap_reconcile.resources import ProviderConfig
@@ -53,42 +58,50 @@ def make_provider(
     home: Path | None = None,
     rng: random.Random | None = None,
     now: Callable[[], float] | None = None,
+    credential_source: CredentialSource | None = None,
 ) -> Provider:
     """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid.
 
     ``clock`` is wall time: it stamps signatures and paces requests. ``now`` is business time
     (a task's "start now", which tasks are running); it defaults to ``clock`` and differs only
-    in the sandbox, whose clock tests freeze and advance.
+    in the sandbox, whose clock tests freeze and advance. ``credential_source`` reuses the source
+    of an earlier provider for the same configuration (a long-running loop), skipping the chain.
     """
     if config.vendor not in DEFAULT_RATES:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
     url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
-    creds = _credentials(config, credentials=credentials, env=env, home=home)
+    local = is_loopback(httpx.URL(url).host)
+    # Expiry is judged on the issuer's clock: a real cloud's is wall time (business time may be
+    # pinned by LIVESNAP_NOW); a loopback sandbox issues on its business clock, which is ``now``.
+    ctx = Context(provider=config.name, env=os.environ if env is None else env,
+                  home=Path.home() if home is None else home, transport=transport, clock=clock,
+                  now=(now or clock) if local else clock, sleep=sleep, rng=rng, timeout=timeout,
+                  max_attempts=max_attempts, endpoint=url if local else None)
+    chains = _chains(config.vendor)
+    source: CredentialSource
+    if credential_source is not None:
+        source = credential_source
+    elif credentials is not None:
+        kind = "sandbox keys" if url == SANDBOX_ENDPOINT else "keys given by the caller"
+        source = Static(from_tuple(credentials, provider=config.name), kind=kind)
+    else:
+        source = chains.chain(ctx, config.profile)
+    source.get()  # fail now, with one clear line, rather than at the first request
     rates = dict(DEFAULT_RATES[config.vendor])
     if config.max_rps:
         rates = {group: float(config.max_rps) for group in rates}
     buckets = Buckets(rates, default_rate=min(rates.values()), clock=clock, sleep=sleep)
     build = _alibaba if config.vendor == "alibaba" else _tencent
-    return build(config, creds, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
+    provider = build(config, source, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
                  buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
+    # For `livesnap providers`: the source, and who the vendor says it is (one cheap STS call).
+    provider.credential_source = source  # type: ignore[attr-defined]
+    provider.whoami = lambda: chains.caller_identity(ctx, source)  # type: ignore[attr-defined]
+    return provider
 
 
-def _credentials(
-    config: ProviderConfig,
-    *,
-    credentials: tuple | None,
-    env: Mapping[str, str] | None,
-    home: Path | None,
-) -> Credentials:
-    if credentials is not None:
-        return from_tuple(credentials, provider=config.name)
-    env = os.environ if env is None else env
-    home = Path.home() if home is None else home
-    if config.vendor == "alibaba":
-        from livesnap_reconcile.providers.alibaba.credentials import resolve
-    else:
-        from livesnap_reconcile.providers.tencent.credentials import resolve
-    return resolve(provider=config.name, profile=config.profile, env=env, home=home)
+def _chains(vendor: str) -> Any:
+    return importlib.import_module(f"livesnap_reconcile.providers.{vendor}.credentials")
 
 
 def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, timeout: float) -> httpx.Client:
@@ -96,7 +109,7 @@ def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, tim
     return httpx.Client(auth=auth, transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
 
 
-def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, now, sleep, buckets,
+def _alibaba(config: ProviderConfig, creds: CredentialSource, *, url: str, transport, clock, now, sleep, buckets,
              max_attempts: int, timeout: float, rng) -> Provider:
     from livesnap_reconcile.providers.alibaba.auth import Acs3Auth
     from livesnap_reconcile.providers.alibaba.client import IceClient
@@ -107,7 +120,7 @@ def _alibaba(config: ProviderConfig, creds: Credentials, *, url: str, transport,
     return AlibabaProvider(name=config.name, client=IceClient(caller=caller, endpoint=url, provider=config.name), clock=now)
 
 
-def _tencent(config: ProviderConfig, creds: Credentials, *, url: str, transport, clock, now, sleep, buckets,
+def _tencent(config: ProviderConfig, creds: CredentialSource, *, url: str, transport, clock, now, sleep, buckets,
              max_attempts: int, timeout: float, rng) -> Provider:
     from livesnap_reconcile.providers.tencent.auth import Tc3Auth
     from livesnap_reconcile.providers.tencent.client import LiveClient

@@ -25,9 +25,11 @@ class Credentials:
     secret: str = field(repr=False)
     token: str | None = field(default=None, repr=False)
     source: str = "static"
+    expires_at: float | None = None  # epoch seconds; None for long-lived keys
 
     def __repr__(self) -> str:
-        return f"Credentials(key_id={mask(self.key_id)!r}, token={'yes' if self.token else 'no'}, source={self.source!r})"
+        return (f"Credentials(key_id={mask(self.key_id)!r}, token={'yes' if self.token else 'no'}, "
+                f"source={self.source!r}, expires_at={self.expires_at!r})")
 
     __str__ = __repr__
 

@@ -90,8 +90,10 @@ class Caller:
         max_attempts: int = 6,
         backoff: Backoff = Backoff(),
         rng: random.Random | None = None,
+        plain_http_hosts: frozenset[str] = frozenset(),
     ) -> None:
         self.provider = provider
+        self._plain_http_hosts = plain_http_hosts  # link-local metadata services only: they have no https
         self.client = client
         self.buckets = buckets
         self._sleep = sleep
@@ -149,7 +151,8 @@ class Caller:
         return None
 
     def _send(self, call: Call, request: httpx.Request) -> httpx.Response:
-        require_secure(request.url, provider=self.provider)
+        if request.url.host not in self._plain_http_hosts:
+            require_secure(request.url, provider=self.provider)
         try:
             response = self.client.send(request)
             response.read()

@@ -52,3 +52,37 @@ def test_serve_prints_endpoint_and_exports_then_stops_on_sigterm(tmp_path):
         out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
     assert "stopped" in out and "Traceback" not in err
+
+
+def test_oidc_token_command_mints_a_token_the_sandbox_sts_accepts(tmp_path):
+    from livesnap_reconcile.emulator.identity import OIDC_ISSUER, verify_jwt
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00:00Z"]).exit_code == 0
+    result = runner.invoke(cli, ["sandbox", "oidc-token", "--vendor", "tencent", "--data", str(tmp_path),
+                                 "--lifetime", "5m"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    now = 1_795_597_200  # 2026-11-25T09:00:00Z, the sandbox clock
+    claims = verify_jwt(token, issuer=OIDC_ISSUER, audience="sts.tencentcloudapi.com", now=now)
+    assert claims["exp"] == now + 300
+    emulator = Emulator(data_dir=tmp_path)
+    emulator.identity.check_oidc("tencent", "livesnap-sandbox", token)
+
+
+def test_the_sandbox_publishes_its_oidc_issuer_and_key():
+    import base64
+    import hashlib
+    import hmac
+
+    from livesnap_reconcile.emulator.identity import OIDC_ISSUER
+
+    emulator = Emulator()
+    client = httpx.Client(transport=emulator.transport(), base_url="http://sandbox.localhost")
+    config = client.get("/.well-known/openid-configuration").json()
+    assert config["issuer"] == OIDC_ISSUER and config["jwks_uri"].endswith("/.well-known/jwks.json")
+    [key] = client.get("/.well-known/jwks.json").json()["keys"]
+    secret = base64.urlsafe_b64decode(key["k"] + "=" * (-len(key["k"]) % 4))
+    head, body, sig = emulator.identity.mint_oidc("alibaba").split(".")
+    expected = base64.urlsafe_b64encode(hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest())
+    assert expected.rstrip(b"=").decode() == sig

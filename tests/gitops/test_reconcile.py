@@ -193,3 +193,34 @@ def test_the_real_sleep_lasts_its_time_unless_stopped():
     started = time.monotonic()
     loop.sleep(stop, 600)
     assert stop.is_set() and time.monotonic() - started < 300  # woke on the stop, not the deadline
+
+
+def test_reconcile_cycles_reuse_an_assumed_role_session(tmp_path, monkeypatch):
+    """A role session lasts an hour: later cycles sign with it instead of asking STS again."""
+    from click.testing import CliRunner
+
+    from livesnap_reconcile.cli.main import cli
+    from livesnap_reconcile.emulator import SANDBOX_KEYS, serve
+    from livesnap_reconcile.emulator.identity import ROLES
+    from tests.providers.test_no_secret_leaks import MANIFEST
+
+    emulator = Emulator()
+    server = serve(emulator)
+    try:
+        for name in list(os.environ):
+            if name.startswith(("ALIBABA_CLOUD_", "TENCENTCLOUD_", "TKE_")):
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("HOME", str(tmp_path))
+        for name, value in {"ALIBABA_CLOUD_ACCESS_KEY_ID": SANDBOX_KEYS["alibaba"][0],
+                            "ALIBABA_CLOUD_ACCESS_KEY_SECRET": SANDBOX_KEYS["alibaba"][1],
+                            "ALIBABA_CLOUD_ROLE_ARN": ROLES["alibaba"][0],
+                            "TENCENTCLOUD_SECRET_ID": SANDBOX_KEYS["tencent"][0],
+                            "TENCENTCLOUD_SECRET_KEY": SANDBOX_KEYS["tencent"][1]}.items():
+            monkeypatch.setenv(name, value)
+        (tmp_path / "live.yaml").write_text(MANIFEST.format(url=server.url))
+        result = CliRunner().invoke(cli, ["reconcile", str(tmp_path), "--every", "1s", "--max-cycles", "3"])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert result.output.count("cycle ") == 3
+    assert [k.vendor for k in emulator.identity.issued] == ["alibaba"]

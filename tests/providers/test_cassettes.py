@@ -23,6 +23,7 @@ from livesnap_reconcile.providers.tencent import model as tc_model
 from livesnap_reconcile.resources import ProviderConfig
 from tests.providers import exchanges as ex
 from tests.providers.conftest import Sandbox
+from tests.providers.scrub import scrub_request, scrub_response
 
 FILTERED = ["authorization", "x-acs-signature-nonce", "x-acs-date", "x-acs-content-sha256", "x-tc-timestamp",
             "x-acs-security-token", "x-tc-token", "x-acs-accesskey-id"]
@@ -41,7 +42,8 @@ def _body(r1, r2) -> None:
 
 def player(record_mode: str = "none", library: Path = ex.CASSETTES) -> vcr.VCR:
     recorder = vcr.VCR(cassette_library_dir=str(library), record_mode=record_mode,
-                       match_on=["method", "host", "action", "raw_body"], filter_headers=FILTERED)
+                       match_on=["method", "host", "action", "raw_body"], filter_headers=FILTERED,
+                       before_record_response=scrub_response, before_record_request=scrub_request)
     recorder.register_matcher("action", _action)
     recorder.register_matcher("raw_body", _body)
     return recorder

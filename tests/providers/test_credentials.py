@@ -52,8 +52,8 @@ def test_alibaba_ini_fallback_and_cli_disable(tmp_path):
 
 
 def test_alibaba_unsupported_mode_is_a_clear_error(tmp_path):
-    write_aliyun(tmp_path, [{"name": "p1", "mode": "EcsRamRole", "ram_role_name": "r"}])
-    with pytest.raises(AuthError, match="EcsRamRole"):
+    write_aliyun(tmp_path, [{"name": "p1", "mode": "CloudSSO"}])
+    with pytest.raises(AuthError, match="CloudSSO"):
         ali(provider="ice", profile=None, env={}, home=tmp_path)
 
 

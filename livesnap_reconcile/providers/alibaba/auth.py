@@ -18,10 +18,12 @@ from urllib.parse import quote
 
 import httpx
 
+from livesnap_reconcile.providers.credential_source import CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import Credentials
 
 ALGORITHM = "ACS3-HMAC-SHA256"
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+EXPIRED = b"InvalidSecurityToken.Expired"
 
 
 @dataclass(frozen=True)
@@ -74,23 +76,34 @@ class Acs3Auth(httpx.Auth):
     """Adds date, nonce, payload hash, STS headers and the Authorization header to each request."""
 
     requires_request_body = True
+    requires_response_body = True  # to see an expired-session answer
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: Credentials | CredentialSource,
         *,
         clock: Callable[[], float] = time.time,
         nonce: Callable[[], str] = lambda: uuid.uuid4().hex,
     ) -> None:
-        self._credentials = credentials
+        self._source = Static(credentials) if isinstance(credentials, Credentials) else credentials
         self._clock = clock
         self._nonce = nonce
 
     def __repr__(self) -> str:
-        return f"Acs3Auth({self._credentials!r})"
+        return f"Acs3Auth({self._source!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        creds = self._credentials
+        creds = self._sign(request)
+        response = yield request
+        # A session the issuer already considers expired (clock skew): renew once and send again.
+        # Safe for writes: the gateway refused the request before the API ran it.
+        if creds.token and response.status_code in (400, 401, 403) and EXPIRED in response.content:
+            if self._source.invalidate():
+                self._sign(request)
+                yield request
+
+    def _sign(self, request: httpx.Request) -> Credentials:
+        creds = self._source.get()  # every request: temporary credentials are renewed in time
         body = request.content
         payload_hash = hashlib.sha256(body).hexdigest()
         request.headers["x-acs-date"] = iso_date(self._clock())
@@ -110,4 +123,4 @@ class Acs3Auth(httpx.Auth):
             secret=creds.secret,
         )
         request.headers["Authorization"] = signed.authorization
-        yield request
+        return creds

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 import httpx
 
+from livesnap_reconcile.providers.credential_source import CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import Credentials
 
 ALGORITHM = "TC3-HMAC-SHA256"
+TOKEN_FAILURE = b'"AuthFailure.TokenFailure"'
 
 
 @dataclass(frozen=True)
@@ -78,23 +80,33 @@ class Tc3Auth(httpx.Auth):
     """Signs ``content-type;host`` like the official SDK; the timestamp comes from ``clock``."""
 
     requires_request_body = True
+    requires_response_body = True  # to see an expired-session answer
 
     def __init__(
         self,
-        credentials: Credentials,
+        credentials: Credentials | CredentialSource,
         *,
         service: str = "live",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._credentials = credentials
+        self._source = Static(credentials) if isinstance(credentials, Credentials) else credentials
         self._service = service
         self._clock = clock
 
     def __repr__(self) -> str:
-        return f"Tc3Auth({self._credentials!r})"
+        return f"Tc3Auth({self._source!r})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        creds = self._credentials
+        creds = self._sign(request)
+        response = yield request
+        # A session the issuer already considers expired (clock skew): renew once and send again.
+        # Safe for writes: the gateway refused the request before the API ran it.
+        if creds.token and TOKEN_FAILURE in response.content and self._source.invalidate():
+            self._sign(request)
+            yield request
+
+    def _sign(self, request: httpx.Request) -> Credentials:
+        creds = self._source.get()  # every request: temporary credentials are renewed in time
         timestamp = int(self._clock())
         request.headers["X-TC-Timestamp"] = str(timestamp)
         if creds.token:
@@ -111,4 +123,4 @@ class Tc3Auth(httpx.Auth):
             canonical_query=query,
         )
         request.headers["Authorization"] = signed.authorization
-        yield request
+        return creds
