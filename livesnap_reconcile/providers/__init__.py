@@ -14,34 +14,30 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from livesnap_reconcile.errors import Invalid
 from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.providers.base import Provider
+from livesnap_reconcile.providers.build import Wiring
 from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import from_tuple
-from livesnap_reconcile.providers.http import Caller, check_endpoint
+from livesnap_reconcile.providers.http import check_endpoint
 from livesnap_reconcile.providers.pacing import Buckets
 from livesnap_reconcile.resources import ProviderConfig
+from livesnap_reconcile.vendors import vendor
 
 SANDBOX_ENDPOINT = "http://sandbox.localhost"
-
-# Documented or conservative client-side rates (requests/second) per action group.
-DEFAULT_RATES: dict[str, dict[str, float]] = {
-    "alibaba": {"ice": 50.0},
-    "tencent": {"task": 20.0, "template": 20.0},
-}
 
 __all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint"]
 
 
 def default_endpoint(config: ProviderConfig) -> str:
-    if config.vendor == "alibaba":
-        return f"https://ice.{config.region}.aliyuncs.com"
-    return "https://live.tencentcloudapi.com"
+    registered = vendor(config.vendor)
+    if registered is None:
+        raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
+    return registered.default_endpoint(config.region)
 
 
 def make_provider(
@@ -67,7 +63,8 @@ def make_provider(
     in the sandbox, whose clock tests freeze and advance. ``credential_source`` reuses the source
     of an earlier provider for the same configuration (a long-running loop), skipping the chain.
     """
-    if config.vendor not in DEFAULT_RATES:
+    registered = vendor(config.vendor)
+    if registered is None:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
     url = check_endpoint(endpoint or config.endpoint or default_endpoint(config), provider=config.name)
     local = is_loopback(httpx.URL(url).host)
@@ -77,7 +74,7 @@ def make_provider(
                   home=Path.home() if home is None else home, transport=transport, clock=clock,
                   now=(now or clock) if local else clock, sleep=sleep, rng=rng, timeout=timeout,
                   max_attempts=max_attempts, endpoint=url if local else None)
-    chains = _chains(config.vendor)
+    chains = importlib.import_module(f"{registered.client}.credentials")
     source: CredentialSource
     if credential_source is not None:
         source = credential_source
@@ -87,46 +84,15 @@ def make_provider(
     else:
         source = chains.chain(ctx, config.profile)
     source.get()  # fail now, with one clear line, rather than at the first request
-    rates = dict(DEFAULT_RATES[config.vendor])
+    rates = dict(registered.rates)
     if config.max_rps:
         rates = {group: float(config.max_rps) for group in rates}
     buckets = Buckets(rates, default_rate=min(rates.values()), clock=clock, sleep=sleep)
-    build = _alibaba if config.vendor == "alibaba" else _tencent
-    provider = build(config, source, url=url, transport=transport, clock=clock, now=now or clock, sleep=sleep,
-                 buckets=buckets, max_attempts=max_attempts, timeout=timeout, rng=rng)
+    factory = importlib.import_module(f"{registered.client}.factory")
+    provider: Provider = factory.build(Wiring(config=config, credentials=source, url=url, transport=transport,
+                                              clock=clock, now=now or clock, sleep=sleep, buckets=buckets,
+                                              max_attempts=max_attempts, timeout=timeout, rng=rng))
     # For `livesnap providers`: the source, and who the vendor says it is (one cheap STS call).
     provider.credential_source = source  # type: ignore[attr-defined]
     provider.whoami = lambda: chains.caller_identity(ctx, source)  # type: ignore[attr-defined]
     return provider
-
-
-def _chains(vendor: str) -> Any:
-    return importlib.import_module(f"livesnap_reconcile.providers.{vendor}.credentials")
-
-
-def _http_client(auth: httpx.Auth, *, transport: httpx.BaseTransport | None, timeout: float) -> httpx.Client:
-    # No redirects: a signed request must go where the endpoint says, nowhere else.
-    return httpx.Client(auth=auth, transport=transport, timeout=timeout, follow_redirects=False, trust_env=False)
-
-
-def _alibaba(config: ProviderConfig, creds: CredentialSource, *, url: str, transport, clock, now, sleep, buckets,
-             max_attempts: int, timeout: float, rng) -> Provider:
-    from livesnap_reconcile.providers.alibaba.auth import Acs3Auth
-    from livesnap_reconcile.providers.alibaba.client import IceClient
-    from livesnap_reconcile.providers.alibaba.provider import AlibabaProvider
-
-    client = _http_client(Acs3Auth(creds, clock=clock), transport=transport, timeout=timeout)
-    caller = Caller(provider=config.name, client=client, buckets=buckets, sleep=sleep, max_attempts=max_attempts, rng=rng)
-    return AlibabaProvider(name=config.name, client=IceClient(caller=caller, endpoint=url, provider=config.name), clock=now)
-
-
-def _tencent(config: ProviderConfig, creds: CredentialSource, *, url: str, transport, clock, now, sleep, buckets,
-             max_attempts: int, timeout: float, rng) -> Provider:
-    from livesnap_reconcile.providers.tencent.auth import Tc3Auth
-    from livesnap_reconcile.providers.tencent.client import LiveClient
-    from livesnap_reconcile.providers.tencent.provider import TencentProvider
-
-    client = _http_client(Tc3Auth(creds, clock=clock), transport=transport, timeout=timeout)
-    caller = Caller(provider=config.name, client=client, buckets=buckets, sleep=sleep, max_attempts=max_attempts, rng=rng)
-    live = LiveClient(caller=caller, endpoint=url, provider=config.name, region=config.region)
-    return TencentProvider(name=config.name, client=live, clock=now)

@@ -45,3 +45,8 @@ def vendor_names() -> tuple[str, ...]:
 def rules(vendor: str) -> ManifestRules:
     """The manifest rules of a registered vendor (KeyError for another: callers check first)."""
     return _BY_NAME[vendor].rules
+
+
+def vendor(name: str) -> Vendor | None:
+    """A registered vendor, or None."""
+    return _BY_NAME.get(name)

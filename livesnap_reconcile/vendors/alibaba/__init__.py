@@ -1,7 +1,5 @@
-"""Alibaba Cloud ICE: the kinds livesnap manages there and its part of the manifest language.
-
-The API client lives in `providers.alibaba`.
-"""
+"""Alibaba Cloud ICE: the kinds livesnap manages there, its part of the manifest language, and
+where its API client lives (`providers.alibaba`)."""
 
 from __future__ import annotations
 
@@ -10,4 +8,10 @@ from livesnap_reconcile.vendors.alibaba.manifest import AlibabaRules
 from livesnap_reconcile.vendors.registration import Vendor
 from livesnap_reconcile.vendors.template import TemplateSpec
 
-VENDOR = Vendor(rules=AlibabaRules(), kinds=(TemplateSpec(), JobSpec()))
+VENDOR = Vendor(
+    rules=AlibabaRules(),
+    kinds=(TemplateSpec(), JobSpec()),
+    client="livesnap_reconcile.providers.alibaba",
+    default_endpoint=lambda region: f"https://ice.{region}.aliyuncs.com",
+    rates={"ice": 50.0},
+)

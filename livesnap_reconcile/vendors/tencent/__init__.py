@@ -1,7 +1,5 @@
-"""Tencent Cloud Live: the kinds livesnap manages there and its part of the manifest language.
-
-The API client lives in `providers.tencent`.
-"""
+"""Tencent Cloud Live: the kinds livesnap manages there, its part of the manifest language, and
+where its API client lives (`providers.tencent`)."""
 
 from __future__ import annotations
 
@@ -11,4 +9,10 @@ from livesnap_reconcile.vendors.tencent.manifest import TencentRules
 from livesnap_reconcile.vendors.tencent.rule import RuleSpec
 from livesnap_reconcile.vendors.tencent.task import TaskSpec
 
-VENDOR = Vendor(rules=TencentRules(), kinds=(TemplateSpec(), TaskSpec(), RuleSpec()))
+VENDOR = Vendor(
+    rules=TencentRules(),
+    kinds=(TemplateSpec(), TaskSpec(), RuleSpec()),
+    client="livesnap_reconcile.providers.tencent",
+    default_endpoint=lambda region: "https://live.tencentcloudapi.com",
+    rates={"task": 20.0, "template": 20.0},
+)

@@ -1,0 +1,40 @@
+"""What `make_provider` hands a vendor's factory: the configuration and the shared wiring.
+
+A factory adds only its signer, client and provider class; the HTTP client (no redirects, no
+proxy settings from the environment), pacing and retries are the same for every vendor.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from livesnap_reconcile.providers.credential_source import CredentialSource
+from livesnap_reconcile.providers.http import Caller
+from livesnap_reconcile.providers.pacing import Buckets
+from livesnap_reconcile.resources import ProviderConfig
+
+
+@dataclass(frozen=True)
+class Wiring:
+    config: ProviderConfig
+    credentials: CredentialSource
+    url: str
+    transport: httpx.BaseTransport | None
+    clock: Callable[[], float]  # wall time: signatures and pacing
+    now: Callable[[], float]  # business time
+    sleep: Callable[[float], None]
+    buckets: Buckets
+    max_attempts: int
+    timeout: float
+    rng: random.Random | None
+
+    def caller(self, auth: httpx.Auth) -> Caller:
+        # No redirects: a signed request must go where the endpoint says, nowhere else.
+        client = httpx.Client(auth=auth, transport=self.transport, timeout=self.timeout, follow_redirects=False,
+                              trust_env=False)
+        return Caller(provider=self.config.name, client=client, buckets=self.buckets, sleep=self.sleep,
+                      max_attempts=self.max_attempts, rng=self.rng)
