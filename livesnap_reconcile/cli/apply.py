@@ -84,8 +84,8 @@ def apply(opts: GlobalOptions, paths: tuple[Path, ...], auto_approve: bool, para
 
 
 def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, targets, excludes, view):
-    from livesnap_reconcile.cli.context import open_session
-    from livesnap_reconcile.cli.workflow import compute_plan, state_lock
+    from livesnap_reconcile.ops.session import open_session
+    from livesnap_reconcile.ops.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
     try:
@@ -108,7 +108,7 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
 def _run_interruptible(session, backend, plan, state, *, parallelism: int, view):
     """Apply; Ctrl-C or SIGTERM lets the changes in flight finish and be recorded, then stops."""
     from livesnap_reconcile.cli.signals import on_stop_signals
-    from livesnap_reconcile.cli.workflow import run_apply
+    from livesnap_reconcile.ops.workflow import run_apply
 
     stop = threading.Event()
 
@@ -132,8 +132,8 @@ def _confirm() -> None:
 
 
 def _apply_saved(opts, plan_path: Path, *, parallelism: int, view):
-    from livesnap_reconcile.cli.context import build_providers, endpoints, load_desired, open_session
-    from livesnap_reconcile.cli.workflow import state_lock
+    from livesnap_reconcile.ops.session import build_providers, endpoints, load_desired, open_session
+    from livesnap_reconcile.ops.workflow import state_lock
     from livesnap_reconcile.plan.planfile import check_fresh, load
     from livesnap_reconcile.state import State, check_endpoints, check_plan_matches
 

@@ -22,7 +22,7 @@ from livesnap_reconcile.cli.main import GlobalOptions
 
 def read_only_plan(session):
     """The full plan (including drift) computed without the lock and without writing anything."""
-    from livesnap_reconcile.cli.context import build_providers, endpoints, load_desired, refresh
+    from livesnap_reconcile.ops.session import build_providers, endpoints, load_desired, refresh
     from livesnap_reconcile.plan.planner import make_plan
     from livesnap_reconcile.state import State, check_endpoints
 
@@ -75,7 +75,7 @@ def drift(opts: GlobalOptions, paths: tuple[Path, ...], fmt: str) -> None:
     Compares the state with the vendors' records: objects deleted, stopped, paused or started,
     templates edited, and unexpected objects carrying our namespace. Exit 0 in sync, 2 drift, 1 error.
     """
-    from livesnap_reconcile.cli.context import open_session
+    from livesnap_reconcile.ops.session import open_session
 
     session = open_session(opts, paths)
     try:

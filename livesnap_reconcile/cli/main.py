@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass
 
 import click
 
 from livesnap_reconcile import __version__
 from livesnap_reconcile.cli.params import parse_duration
+from livesnap_reconcile.ops.options import GlobalOptions
 
 # name -> "module:attribute"; each module owns its command(s).
 COMMANDS: dict[str, str] = {
@@ -47,14 +47,6 @@ HELP: dict[str, str] = {
     "providers": "Show each provider's credential source, identity and expiry.",
 }
 
-
-@dataclass
-class GlobalOptions:
-    state: str | None  # a file path or a postgresql:// URL, as given
-    sandbox: bool
-    lock_timeout: float
-    color: bool
-    verbose: bool
 
 
 class LazyGroup(click.Group):

@@ -46,8 +46,8 @@ def target_options(func):
 def plan(opts: GlobalOptions, paths: tuple[Path, ...], out: Path | None, detailed_exitcode: bool, fmt: str,
          summary: bool, refresh: bool, targets: tuple[str, ...], excludes: tuple[str, ...]) -> None:
     """Show what apply would change (refreshes remote state first)."""
-    from livesnap_reconcile.cli.context import open_session
-    from livesnap_reconcile.cli.workflow import compute_plan, state_lock
+    from livesnap_reconcile.ops.session import open_session
+    from livesnap_reconcile.ops.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
     try:

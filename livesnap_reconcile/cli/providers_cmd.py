@@ -25,7 +25,7 @@ def providers(opts: GlobalOptions, paths: tuple[Path, ...], fmt: str) -> None:
     For each provider: the credential source (env keys, a profile, an assumed role, OIDC, an instance
     role), the identity the vendor reports for it (STS GetCallerIdentity) and when it expires.
     """
-    from livesnap_reconcile.cli.context import build_providers, load_desired, open_session
+    from livesnap_reconcile.ops.session import build_providers, load_desired, open_session
     from livesnap_reconcile.providers.describe import describe
 
     session = open_session(opts, paths)

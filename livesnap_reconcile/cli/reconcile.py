@@ -93,8 +93,8 @@ def next_delay(*, every: float, now: int, next_change_at: int | None) -> tuple[f
 def run_cycle(opts: GlobalOptions, paths: Sequence[Path], *, parallelism: int, stop: threading.Event,
               targets: Sequence[str] = (), excludes: Sequence[str] = (),
               on_outcome: Callable | None = None) -> Cycle:
-    from livesnap_reconcile.cli.context import open_session
-    from livesnap_reconcile.cli.workflow import compute_plan, run_apply, state_lock
+    from livesnap_reconcile.ops.session import open_session
+    from livesnap_reconcile.ops.workflow import compute_plan, run_apply, state_lock
 
     session = open_session(opts, paths)
     try:

@@ -36,7 +36,7 @@ def manifest_paths(positional: Sequence[Path] = (), options: Sequence[Path] = ()
 
 
 def _backend(opts: GlobalOptions, paths: Sequence[Path]):
-    from livesnap_reconcile.cli.state_select import open_backend_for
+    from livesnap_reconcile.ops.state_select import open_backend_for
 
     return open_backend_for(opts, paths, sandbox=opts.sandbox)
 
@@ -202,9 +202,9 @@ def import_(opts: GlobalOptions, address: str, remote_id: str, paths: tuple[Path
     ADDR must be desired by the manifests (PATH... or -m, default .). Differences between the
     remote object and the manifest are shown; the next plan repairs them.
     """
-    from livesnap_reconcile.cli.context import open_session
-    from livesnap_reconcile.cli.importing import import_object
-    from livesnap_reconcile.cli.workflow import state_lock
+    from livesnap_reconcile.ops.importing import import_object
+    from livesnap_reconcile.ops.session import open_session
+    from livesnap_reconcile.ops.workflow import state_lock
 
     session = open_session(opts, manifest_paths(paths, manifest_opts))
     try:

@@ -54,7 +54,7 @@ def _ranges(serials: list[int]) -> str:
 def history(opts: GlobalOptions, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...], fmt: str,
             limit: int | None) -> None:
     """List the versions of the state: serial, time, who, operation, counts."""
-    from livesnap_reconcile.cli.state_select import open_backend_for
+    from livesnap_reconcile.ops.state_select import open_backend_for
 
     backend = open_backend_for(opts, _paths(paths, manifest_opts), sandbox=opts.sandbox)
     versions = backend.history()[:limit]
@@ -83,7 +83,7 @@ def migrate(opts: GlobalOptions, target: str, paths: tuple[Path, ...], manifest_
 
     Refused when the target holds another lineage or a newer serial.
     """
-    from livesnap_reconcile.cli.state_select import open_backend_for, open_value
+    from livesnap_reconcile.ops.state_select import open_backend_for, open_value
     from livesnap_reconcile.state.migrate import migrate as copy_state
 
     where = _paths(paths, manifest_opts)

@@ -15,7 +15,7 @@ from tests.architecture.test_purity import PACKAGE, imported_modules
 ALLOWED_LAYERS = {
     "yaml": {"manifest"},
     "jsonschema": {"manifest", "plan"},  # plan: saved plan documents are checked against their schema
-    "httpx": {"providers", "emulator", "vendors"},
+    "httpx": {"providers", "emulator"},
     "deepdiff": {"plan"},
     "click": {"cli"},
     "psycopg": {"state"},

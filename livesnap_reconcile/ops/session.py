@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from livesnap_reconcile.cli.main import GlobalOptions
 from livesnap_reconcile.clock import business_now
 from livesnap_reconcile.errors import LivesnapError
+from livesnap_reconcile.ops.options import GlobalOptions
 from livesnap_reconcile.resources import DesiredState, ProviderConfig, RefreshQuery, RemoteObject
 
 
@@ -33,7 +33,7 @@ class Session:
     def backend(self):
         """The session's state backend, opened once (a PostgreSQL one holds a connection)."""
         if self._backend is None:
-            from livesnap_reconcile.cli.state_select import open_value
+            from livesnap_reconcile.ops.state_select import open_value
 
             self._backend = open_value(self.state_location, self.paths)
         return self._backend
@@ -47,7 +47,7 @@ class Session:
 
 
 def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | None = None) -> Session:
-    from livesnap_reconcile.cli.state_select import state_value
+    from livesnap_reconcile.ops.state_select import state_value
     from livesnap_reconcile.state.paths import manifest_home
 
     paths = [Path(p) for p in paths]

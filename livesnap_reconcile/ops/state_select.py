@@ -10,12 +10,11 @@ which a sandbox run must never touch.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import click
-
-from livesnap_reconcile.cli.main import GlobalOptions
+from livesnap_reconcile.ops.options import GlobalOptions
 
 ENV_VAR = "LIVESNAP_STATE"
 _warned: set[str] = set()
@@ -47,8 +46,8 @@ def open_value(value: str | Path, paths: Sequence[Path]):
         location = parse_pg_url(text)
         if location.has_password and location.redacted not in _warned:
             _warned.add(location.redacted)
-            click.echo("Warning: the state URL contains a password, which other users can see in process "
-                       "lists; prefer PGPASSWORD or ~/.pgpass", err=True)
+            print("Warning: the state URL contains a password, which other users can see in process "
+                  "lists; prefer PGPASSWORD or ~/.pgpass", file=sys.stderr)
     return open_backend(value, name_default=lambda: manifest_namespace(paths))
 
 

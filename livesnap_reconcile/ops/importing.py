@@ -23,7 +23,7 @@ class Imported:
 
 
 def import_object(session, backend, address: str, remote_id: str) -> Imported:
-    from livesnap_reconcile.cli.context import build_providers, endpoints, load_desired
+    from livesnap_reconcile.ops.session import build_providers, endpoints, load_desired
     from livesnap_reconcile.state import State, StateEntry, check_endpoints
 
     now = session.now()

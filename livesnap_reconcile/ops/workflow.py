@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from livesnap_reconcile.cli.context import Session, build_providers, endpoints, load_desired, refresh
 from livesnap_reconcile.errors import LivesnapError
+from livesnap_reconcile.ops.session import Session, build_providers, endpoints, load_desired, refresh
 
 
 @dataclass
