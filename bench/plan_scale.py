@@ -104,10 +104,10 @@ def run_pure(size: int, *, repeat: int) -> dict[str, Any]:
 def run_cli(size: int) -> dict[str, Any]:
     import yaml
 
-    from livesnap_reconcile.ops import workflow
     from livesnap_reconcile.cli.main import GlobalOptions
     from livesnap_reconcile.cli.plan import render
     from livesnap_reconcile.emulator import Clock, Emulator, Faults
+    from livesnap_reconcile.ops import workflow
     from livesnap_reconcile.ops.session import Session
     from livesnap_reconcile.plan import planner
     from livesnap_reconcile.state import LocalBackend

@@ -29,7 +29,7 @@ def report(exc: BaseException) -> None:
 
 
 def _wants_json(argv: list[str]) -> bool:
-    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
+    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:], strict=False))
 
 
 def json_error(kind: str, message: str, exc: BaseException | None = None) -> None:
