@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from livesnap_reconcile.core import timespec
 from livesnap_reconcile.loopback import is_loopback
+from livesnap_reconcile.manifest.credentials import MESSAGE as CREDENTIALS_MESSAGE
 from livesnap_reconcile.manifest.diagnostics import ManifestPath
 from livesnap_reconcile.vendors import rules, vendor_names
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, err, required
@@ -58,6 +59,9 @@ def _section(data: Mapping[str, Any], key: str) -> dict[str, Any]:
 
 def _provider(provider: Mapping[str, Any], path: ManifestPath) -> Iterator[Problem]:
     endpoint = provider.get("endpoint")
+    if isinstance(endpoint, str) and "@" in urlsplit(endpoint).netloc:
+        # http://AKID:secret@host would put keys into plans, state and logs: same rule as secret keys.
+        yield _err((*path, "endpoint"), f"{CREDENTIALS_MESSAGE} (remove the user:password@ part of the endpoint)")
     if isinstance(endpoint, str) and endpoint.startswith("http://"):
         host = urlsplit(endpoint).hostname or ""
         if not is_loopback(host):

@@ -48,6 +48,10 @@ def check_endpoint(url: str, *, provider: str) -> str:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise Invalid(f"provider {provider!r}: invalid endpoint {truncate(str(url), 120)!r}: {exc}", provider=provider) from None
+    if parsed.userinfo:
+        # Never echo it: the user:password part is a credential.
+        raise Invalid(f"provider {provider!r}: the endpoint must not carry user:password@ credentials; "
+                      "use environment variables or a profile", provider=provider)
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise Invalid(f"provider {provider!r}: endpoint must be an http(s) URL with a host, got {str(url)!r}", provider=provider)
     require_secure(parsed, provider=provider)
