@@ -1,7 +1,8 @@
 """Saved plans: the plan document plus a checksum, written atomically and read back strictly.
 
-A saved plan is refused when it is not JSON, was edited by hand (checksum mismatch), comes
-from a newer format, or is too old (time-bounded tasks age). Whether it still matches the
+A saved plan is refused when it is not JSON, is a `plan --format json` rendering rather than a
+saved plan, was edited by hand (checksum mismatch), comes from another format, does not match
+the plan document schema, or is too old (time-bounded tasks age). Whether it still matches the
 state and the manifests is checked by the caller, which knows both.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from livesnap_reconcile.core.atomic import atomic_write
 from livesnap_reconcile.errors import PlanFileError, StateStale
 from livesnap_reconcile.plan.model import FORMAT_VERSION, Plan
+from livesnap_reconcile.plan.render_json import validate_plan_document
 
 MAX_AGE_SECONDS = 3600
 
@@ -56,9 +58,16 @@ def load(path: Path) -> Plan:
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise PlanFileError(f"{path}: plan format {version!r} is newer than this livesnap understands "
                             f"({FORMAT_VERSION}); upgrade livesnap")
+    if "checksum" not in doc:
+        raise PlanFileError(f"{path}: this is a plan rendering (`plan --format json`), not a saved plan: "
+                            "save one with `livesnap plan -o FILE` and apply that")
     if doc.get("checksum") != checksum(doc):
         raise PlanFileError(f"{path}: checksum mismatch: the plan was modified after it was saved; "
                             "run `livesnap plan -o` again")
+    try:
+        validate_plan_document({k: v for k, v in doc.items() if k != "checksum"})
+    except ValueError as exc:
+        raise PlanFileError(f"{path}: {exc}") from None
     try:
         return Plan.from_dict(doc)
     except (KeyError, TypeError, ValueError) as exc:

@@ -287,3 +287,26 @@ def test_json_plan_of_a_real_run_validates_against_the_published_schema(sb):
     validate_plan_document(doc)
     assert {c["action"] for c in doc["changes"]} == {"create", "update"}
     assert doc["drift"] and doc["deferred"] and doc["format_version"] == 2
+
+
+def test_a_plan_file_with_a_good_checksum_but_a_bad_document_is_refused(sb, tmp_path):
+    from livesnap_reconcile.plan.planfile import checksum
+
+    plan_file = tmp_path / "plan.json"
+    sb.run("plan", "-o", str(plan_file), str(sb.root))
+    doc = json.loads(plan_file.read_text())
+    doc["changes"][0]["action"] = "destroy"
+    doc["checksum"] = checksum(doc)  # re-signed: only the schema can tell
+    plan_file.write_text(json.dumps(doc))
+    for command in ("apply", "show"):
+        refused = sb.run(command, str(plan_file), code=1).output
+        assert "not a valid livesnap plan document" in refused and "/changes/0/action" in refused
+    assert not (sb.data / "state.json").exists()
+
+
+def test_applying_a_json_rendering_says_it_is_not_a_saved_plan(sb, tmp_path):
+    rendering = tmp_path / "plan.json"
+    rendering.write_text(sb.run("plan", "--format", "json", str(sb.root)).stdout)
+    refused = sb.run("apply", str(rendering), code=1).output
+    assert "this is a plan rendering (`plan --format json`), not a saved plan" in refused
+    assert "modified" not in refused

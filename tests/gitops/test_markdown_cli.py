@@ -7,6 +7,7 @@ markdown carries the table by action and a section per stream.
 
 from __future__ import annotations
 
+from livesnap_reconcile.core.timeutil import format_task_stamp
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan
 from livesnap_reconcile.plan.planfile import save
 
@@ -21,11 +22,12 @@ def _big_plan() -> Plan:
         action = actions[i % len(actions)]
         attrs = {"domain": "5000.live.push.com", "app": "live", "stream": stream, "start": 1_795_564_800 + i * 60,
                  "end": 1_795_568_400 + i * 60, "template": {"id": "10001"}}
-        changes.append(Change(f"task.{stream}.snap[{i:05d}]", action, "task", "css", "test",
+        changes.append(Change(f"task.{stream}.snap[{format_task_stamp(attrs['start'])}]", action, "task", "css", "test",
                               before=None if action is Action.CREATE else attrs,
                               after=None if action is Action.DELETE else {**attrs, "end": attrs["end"] + 60},
                               remote_id=None if action is Action.CREATE else f"t{i}"))
-    drift = tuple(Drift(f"task.stream-{i:03d}.snap[x]", "deleted", "gone", "css", f"d{i}") for i in range(300))
+    drift = tuple(Drift(f"task.stream-{i:03d}.snap[{format_task_stamp(1_700_000_000 + i * 60)}]", "deleted", "gone",
+                        "css", f"d{i}") for i in range(300))
     return Plan(changes=tuple(sorted(changes, key=lambda c: c.address)), drift=drift, namespace="big",
                 created_at=1_795_564_800)
 
