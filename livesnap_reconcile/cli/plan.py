@@ -62,7 +62,7 @@ def plan(opts: GlobalOptions, paths: tuple[Path, ...], out: Path | None, detaile
     click.echo(render(planned.plan, fmt, color=opts.color, summary=summary), nl=False)
     if out is not None and fmt == "text":
         click.echo(f"\nSaved the plan to {out}. Apply exactly these changes with: livesnap apply {out}")
-    if detailed_exitcode and planned.plan.has_changes:
+    if detailed_exitcode and planned.plan.has_changes and not planned.plan.housekeeping_only:
         raise click.exceptions.Exit(2)
 
 

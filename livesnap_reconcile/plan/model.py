@@ -192,6 +192,16 @@ class Plan:
     def has_changes(self) -> bool:
         return bool(self.changes)
 
+    @property
+    def housekeeping_only(self) -> bool:
+        """Every change only forgets an object that expired by itself (an ended occurrence).
+
+        Time-bounded objects end after every window: that is bookkeeping, not a change to review,
+        so `plan --detailed-exitcode` does not report it as one (the next apply still records it).
+        """
+        return bool(self.changes) and all(
+            c.action is Action.FORGET and c.reason_code is Reason.OCCURRENCE_ENDED for c in self.changes)
+
     def counts(self) -> dict[str, int]:
         """Terraform's totals: a replace counts once as add and once as destroy."""
         return {

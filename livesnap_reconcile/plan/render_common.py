@@ -134,6 +134,10 @@ def totals_phrase(plan: Plan) -> str:
 def totals_line(plan: Plan) -> str:
     if not plan.has_changes:
         return NO_CHANGES
+    if plan.housekeeping_only:
+        n = len(plan.changes)
+        return (f"No changes. Housekeeping only: {plural(n, 'ended occurrence')} will be forgotten by the next "
+                "apply (no vendor call).")
     counts = plan.counts()
     line = f"Plan: {counts['add']} to add, {counts['change']} to change, {counts['destroy']} to destroy."
     extra = [f"{counts[k]} to {k}" for k in ("adopt", "forget") if counts[k]]

@@ -310,3 +310,16 @@ def test_applying_a_json_rendering_says_it_is_not_a_saved_plan(sb, tmp_path):
     refused = sb.run("apply", str(rendering), code=1).output
     assert "this is a plan rendering (`plan --format json`), not a saved plan" in refused
     assert "modified" not in refused
+
+
+def test_forgetting_ended_occurrences_is_housekeeping_not_a_change(sb):
+    applied(sb)
+    sb.edit('      evening: {template: a10, window: {start: "2026-11-23T10:00:00Z", end: "2026-11-23T12:00:00Z"}}\n', "")
+    sb.apply()  # the evening job is stopped and forgotten: only the launch task is time-bounded now
+    sb.advance_to(T0 + 5 * 3600)  # 05:00Z: launch ended at 04:00Z
+    out = sb.plan(code=0).output  # not exit 2: every CI run after every window would flag it
+    assert "Housekeeping only: 1 ended occurrence will be forgotten by the next apply" in out
+    assert LAUNCH in sb.state()
+    sb.apply()
+    assert LAUNCH not in sb.state()
+    assert "No changes. Remote snapshot jobs match the manifest." in sb.plan(code=0).output
