@@ -19,7 +19,7 @@ from typing import Any
 
 from livesnap_reconcile.errors import StateCorrupt
 from livesnap_reconcile.resources import Known
-from livesnap_reconcile.vendors import kinds
+from livesnap_reconcile.vendors import kinds, spec
 
 # Bump when the on-disk shape changes incompatibly; readers refuse anything newer.
 FORMAT_VERSION = 1
@@ -74,6 +74,12 @@ def _entry_problem(address: str, fields: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _attributes_problem(address: str, fields: Mapping[str, Any]) -> str | None:
+    """Read side only: a hand-edited file must fail here, naming the field, not deep in a plan."""
+    problem = spec(fields["kind"]).attribute_problem(fields["attributes"])
+    return f"resource {address}: {problem}" if problem else None
+
+
 @dataclass(frozen=True)
 class StateEntry:
     """One managed remote object. ``attributes`` uses the shapes documented in `resources`;
@@ -116,7 +122,7 @@ class StateEntry:
         """Build an entry from its JSON object; any missing key or wrong type → `StateCorrupt`."""
         if not isinstance(d, Mapping):
             raise StateCorrupt(f"resource {address}: expected an object, not {type(d).__name__}")
-        problem = _entry_problem(address, d)
+        problem = _entry_problem(address, d) or _attributes_problem(address, d)
         if problem:
             raise StateCorrupt(problem)
         return cls(

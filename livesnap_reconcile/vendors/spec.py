@@ -54,6 +54,9 @@ class KindSpec:
     desired_only: tuple[str, ...] = ()
     # Addresses of this kind start with the stream they belong to (``kind.<stream>.<name>``).
     per_stream: bool = True
+    # What a recorded object's attributes must hold: name -> allowed types (None: may be null).
+    # State read from disk is checked against it, so a hand-edited value is a clear error.
+    shape: Mapping[str, tuple[type | None, ...]] = {}
     # The attribute holding a reference to a `referenced` object: ``{"ref": address}`` or ``{"id": id}``.
     reference_field: str | None = None
 
@@ -67,6 +70,20 @@ class KindSpec:
         if self.reference_field:
             out[self.reference_field] = {"id": remote_id}
         return out
+
+    def attribute_problem(self, attributes: Attributes) -> str | None:
+        """Why recorded ``attributes`` do not fit this kind (the first problem), or None."""
+        for name, allowed in self.shape.items():
+            if name not in attributes:
+                return f"attribute {name!r} is missing"
+            value = attributes[name]
+            if value is None and None in allowed:
+                continue
+            types = tuple(t for t in allowed if t is not None)
+            if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+                words = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
+                return f"attribute {name!r} must be {words}, not {value!r}"[:200]
+        return None
 
     def identity(self, attributes: Attributes) -> tuple[Any, ...]:
         """The key that adoption matches a desired object to an unrecorded remote one on."""
@@ -127,6 +144,9 @@ class KindSpec:
     def unexpected_detail(self, obj: RemoteObject) -> str:
         """How a drift report describes such an object (it is never touched)."""
         return f"{self.kind} {obj.attributes.get('name')} carries our namespace but is not in state"
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer (Unix seconds for times)", Mapping: "an object", bool: "a boolean"}
 
 
 def _without(attributes: Attributes | None, ignored: frozenset[str]) -> dict[str, Any]:

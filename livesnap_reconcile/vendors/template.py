@@ -12,6 +12,7 @@ from livesnap_reconcile.vendors.spec import KindSpec
 class TemplateSpec(KindSpec):
     kind = "template"
     referenced = True
+    shape = {"name": (str,), "interval": (int,)}
     per_stream = False
 
     def owner_prefix(self, namespace: str) -> str | None:

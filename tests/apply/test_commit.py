@@ -15,7 +15,8 @@ from livesnap_reconcile.state import State, StateEntry
 
 def entry(i: int) -> StateEntry:
     return StateEntry(address=f"task.s{i}.x[t]", kind="task", provider="css", remote_id=str(i),
-                      attributes={"stream": f"s{i}"}, created_at=0)
+                      attributes={"domain": "d", "app": "live", "stream": f"s{i}", "start": 0, "end": 3600,
+                                  "template": {"id": "1"}}, created_at=0)
 
 
 class SlowBackend:

@@ -323,3 +323,15 @@ def test_forgetting_ended_occurrences_is_housekeeping_not_a_change(sb):
     sb.apply()
     assert LAUNCH not in sb.state()
     assert "No changes. Remote snapshot jobs match the manifest." in sb.plan(code=0).output
+
+
+def test_a_hand_edited_state_value_is_one_clear_error_naming_file_address_and_field(sb):
+    applied(sb)
+    path = sb.data / "state.json"
+    doc = json.loads(path.read_text())
+    doc["resources"][LAUNCH]["attributes"]["end"] = "tomorrow"
+    path.write_text(json.dumps(doc))
+    result = sb.run("plan", str(sb.root), code=1)
+    message = result.output + result.stderr
+    assert str(path) in message and LAUNCH in message and "attribute 'end' must be an integer" in message
+    assert "internal error" not in message and json.loads(path.read_text()) == doc  # left as it was

@@ -27,16 +27,29 @@ class FakeClock:
         self.now += seconds
 
 
+# A recorded object of each kind as the vendors report it; tests add or override attributes.
+TYPICAL = {
+    "template": {"name": "newsroom-every-10s", "interval": 10, "sequence_format": None},
+    "job": {"name": "ls/newsroom/main/snap/0123abcd", "rtmp_url": "rtmp://push.example.com/live/main",
+            "output": {"bucket": "snaps", "endpoint": "oss-cn-shanghai.aliyuncs.com"}, "template": {"id": "tpl-1"},
+            "callback_url": None, "status": "started"},
+    "task": {"domain": "5000.live.push.com", "app": "live", "stream": "lobby", "start": 1_790_000_000,
+             "end": 1_790_003_600, "template": {"id": "10001"}, "scheduled_start": 1_790_000_000},
+    "rule": {"domain": "5000.live.push.com", "app": "live", "stream": "lobby", "template": {"id": "10001"}},
+}
+
+
 def entry(address: str = "template.every-10s", **overrides) -> StateEntry:
+    kind = overrides.get("kind", address.split(".")[0])
     fields = dict(
         address=address,
-        kind=address.split(".")[0],
+        kind=kind,
         provider="ice-sh",
         remote_id="tpl-1",
-        attributes={"name": "newsroom-every-10s", "interval": 10, "sequence_format": None},
         created_at=1_790_000_000,
     )
     fields.update(overrides)
+    fields["attributes"] = {**TYPICAL.get(kind, {}), **overrides.get("attributes", {})}
     return StateEntry(**fields)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from livesnap_reconcile.errors import StateCorrupt
 from livesnap_reconcile.state import FORMAT_VERSION, State, StateEntry
-from tests.state.helpers import entry, sample_state
+from tests.state.helpers import TYPICAL, entry, sample_state
 
 
 def test_new_state_is_empty_with_a_fresh_uuid_lineage():
@@ -51,7 +52,7 @@ def test_round_trip_keeps_everything():
 
 def test_entry_attributes_are_held_in_json_shape():
     e = entry(attributes={"days": ("mon", "tue"), "nested": {"t": (1, 2)}})
-    assert e.attributes == {"days": ["mon", "tue"], "nested": {"t": [1, 2]}}
+    assert e.attributes == {**TYPICAL["template"], "days": ["mon", "tue"], "nested": {"t": [1, 2]}}
     assert StateEntry.from_dict(e.address, e.to_dict()) == e
 
 
@@ -64,7 +65,7 @@ def test_known_lists_entries_for_refresh_sorted_and_filtered():
 
 def test_optional_entry_fields_default():
     e = StateEntry.from_dict("task.x.y[2026-11-25T11:00Z]", {
-        "kind": "task", "provider": "css-gz", "remote_id": "t1", "attributes": {}, "created_at": 1})
+        "kind": "task", "provider": "css-gz", "remote_id": "t1", "attributes": TYPICAL["task"], "created_at": 1})
     assert (e.protect, e.status) == (False, "")
 
 
@@ -130,7 +131,7 @@ _json = st.recursive(
 )
 _entries = st.builds(
     lambda addr, kind, rid, attrs, created, protect, status: StateEntry(
-        address=f"{kind}.{addr}", kind=kind, provider="p", remote_id=rid, attributes=attrs,
+        address=f"{kind}.{addr}", kind=kind, provider="p", remote_id=rid, attributes={**TYPICAL[kind], **attrs},
         created_at=created, protect=protect, status=status),
     st.text(min_size=1, max_size=10), st.sampled_from(["template", "job", "task"]), st.text(max_size=10),
     st.dictionaries(st.text(max_size=6), _json, max_size=4), st.integers(0, 2**40), st.booleans(),
@@ -145,3 +146,25 @@ def test_any_state_survives_the_json_round_trip(entries, serial):
     for e in entries:
         state = state.with_entry(e)
     assert State.from_dict(copy.deepcopy(state.to_dict())) == state
+
+
+@pytest.mark.parametrize("kind, attributes, problem", [
+    ("task", {"end": "tomorrow"}, "attribute 'end' must be an integer (Unix seconds for times), not 'tomorrow'"),
+    ("task", {"end": None}, "attribute 'end' must be an integer"),
+    ("job", {"output": "snaps"}, "attribute 'output' must be an object"),
+    ("rule", {"domain": 5000}, "attribute 'domain' must be a string"),
+    ("template", {"interval": True}, "attribute 'interval' must be an integer"),
+])
+def test_a_hand_edited_value_is_refused_on_read_naming_the_address_and_field(kind, attributes, problem):
+    doc = {"kind": kind, "provider": "p", "remote_id": "1", "attributes": {**TYPICAL[kind], **attributes},
+           "created_at": 1}
+    with pytest.raises(StateCorrupt, match=re.escape(f"resource {kind}.x: {problem}")):
+        StateEntry.from_dict(f"{kind}.x", doc)
+
+
+def test_a_missing_attribute_is_refused_on_read():
+    attributes = {k: v for k, v in TYPICAL["task"].items() if k != "end"}
+    doc = {"kind": "task", "provider": "p", "remote_id": "1", "attributes": attributes, "created_at": 1}
+    with pytest.raises(StateCorrupt, match="resource task.x: attribute 'end' is missing"):
+        StateEntry.from_dict("task.x", doc)
+

@@ -7,6 +7,8 @@ adoption, a paused predecessor is not "unexpected", and forgetting a job counts 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
 from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
@@ -29,6 +31,8 @@ class JobSpec(KindSpec):
     ignored = frozenset({"status"})
     reference_field = "template"
     deletable = False
+    shape = {"name": (str,), "rtmp_url": (str,), "output": (Mapping,), "template": (Mapping,),
+             "callback_url": (str, None), "status": (str,)}
     retire_verb = "stopped"
     retire_note = "ICE has no delete"
 

@@ -10,6 +10,7 @@ binds at most one template, which the validator checks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from livesnap_reconcile.resources import RemoteObject
@@ -31,6 +32,7 @@ class RuleSpec(KindSpec):
     kind = KIND
     immutable = ("domain", "app", "stream", "template")
     reference_field = "template"
+    shape = {"domain": (str,), "app": (str,), "stream": (str,), "template": (Mapping,)}
 
     def identity(self, attributes: Attributes) -> tuple[Any, ...]:
         template = attributes.get("template") or {}

@@ -8,6 +8,7 @@ compared, and adoption accepts a remote start up to `RESOLVE_SLACK` before the s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from livesnap_reconcile.core.reasons import Because, Reason
@@ -22,6 +23,8 @@ class TaskSpec(KindSpec):
     immutable = ("domain", "app", "stream", "end", "template", "scheduled_start")
     ignored = frozenset({"start", "scheduled_start"})
     desired_only = ("scheduled_start",)
+    shape = {"domain": (str,), "app": (str,), "stream": (str,), "start": (int,), "end": (int,),
+             "template": (Mapping,)}
     reference_field = "template"
 
     def identity(self, attributes: Attributes) -> tuple[Any, ...]:
