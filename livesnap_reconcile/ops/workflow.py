@@ -47,7 +47,8 @@ def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets:
     plan = make_plan(desired, state.resources, remote, now=now, lineage=state.lineage, serial=state.serial,
                      manifest_digest=loaded.digest,
                      providers={n: {"vendor": v, "endpoint": e} for n, (v, e) in endpoints(providers).items()})
-    plan = select(plan, targets=targets, excludes=excludes)
+    known = [r.address for r in desired.resources] + [d.address for d in desired.deferred] + list(state.resources)
+    plan = select(plan, targets=targets, excludes=excludes, known=known)
     from dataclasses import replace
 
     plan = replace(plan, manifest_paths=tuple(str(p) for p in session.paths), sandbox=session.emulator is not None)

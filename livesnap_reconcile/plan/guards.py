@@ -4,7 +4,8 @@ in state) and `--target`/`--exclude`. Pure, like the planner that calls them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,22 @@ def _matches(address: str, patterns: Sequence[str]) -> bool:
     return any(address == p or address.startswith(p + ".") or address.startswith(p + "[") for p in patterns)
 
 
-def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] = ()) -> Plan:
-    """Keep only changes named by ``targets`` (prefixes allowed), plus what they depend on."""
+def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] = (),
+           known: Iterable[str] = ()) -> Plan:
+    """Keep only changes named by ``targets`` (prefixes allowed), plus what they depend on.
+
+    ``known`` is every address the manifest and state name: a pattern matching none of them is a
+    typo, refused with the closest addresses, never silently an empty plan.
+    """
     if not targets and not excludes:
         return plan
+    addresses = sorted(set(known) | {c.address for c in plan.changes})
+    for flag, patterns in (("--target", targets), ("--exclude", excludes)):
+        for pattern in patterns:
+            if not any(_matches(a, [pattern]) for a in addresses):
+                close = difflib.get_close_matches(pattern, addresses, n=5, cutoff=0.5)
+                hint = f"; close addresses: {', '.join(close)}" if close else ""
+                raise GuardError(f"{flag} {pattern} matches no address in the manifests or the state{hint}")
     by_address = {c.address: c for c in plan.changes}
     keep = {a for a in by_address if (not targets or _matches(a, targets)) and not _matches(a, excludes)}
     stack = list(keep)
@@ -35,7 +48,7 @@ def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] =
                 keep.add(dep)
                 stack.append(dep)
     changes = tuple(c for c in plan.changes if c.address in keep)
-    return replace(plan, changes=changes)
+    return replace(plan, changes=changes, targets=tuple(targets), excludes=tuple(excludes))
 
 
 def protected_addresses(desired: DesiredState, recorded: Mapping[str, Recorded]) -> set[str]:

@@ -186,6 +186,8 @@ class Plan:
     protected: tuple[str, ...] = ()  # addresses apply must record as protected in state
     manifest_paths: tuple[str, ...] = ()  # as given on the command line, so `apply PLAN` finds state
     sandbox: bool = False
+    targets: tuple[str, ...] = ()  # --target / --exclude this plan was narrowed by (empty: the whole manifest)
+    excludes: tuple[str, ...] = ()
     format_version: int = FORMAT_VERSION
 
     @property
@@ -225,6 +227,8 @@ class Plan:
             "protected": list(self.protected),
             "manifest_paths": list(self.manifest_paths),
             "sandbox": self.sandbox,
+            "targets": list(self.targets),
+            "excludes": list(self.excludes),
             "summary": self.counts(),
             "changes": [c.to_dict() for c in self.changes],
             "drift": [d.to_dict() for d in self.drift],
@@ -248,6 +252,8 @@ class Plan:
             protected=tuple(d.get("protected", ())),
             manifest_paths=tuple(d.get("manifest_paths", ())),
             sandbox=bool(d.get("sandbox", False)),
+            targets=tuple(d.get("targets", ())),
+            excludes=tuple(d.get("excludes", ())),
             format_version=d.get("format_version", FORMAT_VERSION),
         )
 

@@ -144,6 +144,19 @@ def totals_line(plan: Plan) -> str:
     return line + (" " + ", ".join(extra) + "." if extra else "")
 
 
+def targeting_line(plan: Plan) -> str | None:
+    """Terraform's warning for a narrowed plan: what it covers, and that the rest may differ."""
+    if not plan.targets and not plan.excludes:
+        return None
+    parts = []
+    if plan.targets:
+        parts.append("only " + ", ".join(plan.targets) + " and what they depend on")
+    if plan.excludes:
+        parts.append("without " + ", ".join(plan.excludes))
+    return (f"Warning: this plan is narrowed by --target/--exclude ({'; '.join(parts)}); the rest of the "
+            "manifest may still differ from what the vendors hold. Run without them before relying on it.")
+
+
 def deferred_line(plan: Plan, now: int | None = None) -> str | None:
     if not plan.deferred:
         return None

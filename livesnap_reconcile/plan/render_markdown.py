@@ -28,6 +28,7 @@ from livesnap_reconcile.plan.render_common import (
     iso,
     next_change_line,
     plural,
+    targeting_line,
     totals_phrase,
 )
 from livesnap_reconcile.plan.render_text import summary_line
@@ -79,6 +80,9 @@ def _plan_report(plan: Plan, groups: Groups, *, detailed: bool, keep: int | None
     elif not detailed:
         parts.append(SUMMARY_NOTE)
     parts.append(_action_table(plan) if plan.has_changes else NO_CHANGES)
+    narrowed = targeting_line(plan)
+    if narrowed:
+        parts.append(f"> **{narrowed}**")
     if plan.drift:
         parts.append(f"### Changed outside livesnap ({len(plan.drift)})")
         parts += _drift_sections(plan, keep=keep, level="####")

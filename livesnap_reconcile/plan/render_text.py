@@ -24,6 +24,7 @@ from livesnap_reconcile.plan.render_common import (
     paint_symbol,
     plural,
     sort_changes,
+    targeting_line,
     totals_line,
 )
 
@@ -134,7 +135,7 @@ def _legend_line(action: Action, *, color: bool) -> str:
 
 
 def _closing(plan: Plan, *, color: bool, now: int | None) -> list[str]:
-    notes = [line for line in (deferred_line(plan, now), next_change_line(plan, now)) if line]
+    notes = [line for line in (targeting_line(plan), deferred_line(plan, now), next_change_line(plan, now)) if line]
     final = totals_line(plan)
     final = paint(final, "bold", color=color) if plan.has_changes else paint(final, "green", color=color)
     return (["\n".join(notes)] if notes else []) + [final]

@@ -81,3 +81,21 @@ def test_target_a_single_occurrence_and_exclude(ws):
     assert result.exit_code == 0, result.output
     assert TASKS[0] not in ws.state()["resources"]
     assert "job.stage.keynote" in ws.state()["resources"]
+
+
+def test_a_target_matching_nothing_is_an_error_listing_close_addresses(ws):
+    result = ws.run("plan", str(ws.root), "--target", "job.stage.keynot")
+    assert result.exit_code == 1
+    assert "--target job.stage.keynot matches no address in the manifests or the state" in result.stderr
+    assert "close addresses: job.stage.keynote" in result.stderr
+    excluded = ws.run("plan", str(ws.root), "--exclude", "task.lobbby")
+    assert excluded.exit_code == 1 and "--exclude task.lobbby matches no address" in excluded.stderr
+
+
+def test_a_narrowed_plan_says_so(ws):
+    result = ws.run("plan", str(ws.root), "--target", "job.stage")
+    assert result.exit_code == 0, result.output
+    assert "Warning: this plan is narrowed by --target/--exclude (only job.stage and what they depend on)" in result.stdout
+    markdown = ws.run("plan", str(ws.root), "--exclude", "task.lobby", "--format", "markdown")
+    assert "narrowed by --target/--exclude (without task.lobby)" in markdown.stdout
+    assert "narrowed" not in ws.run("plan", str(ws.root)).stdout
