@@ -176,11 +176,19 @@ def _confirm(question: str) -> None:
 @click.argument("lock_id")
 @click.argument("paths", nargs=-1, type=EXISTING)
 @manifests_option
+@click.option("--force", is_flag=True, help="Remove it even though its holder is still running on this host.")
 @click.pass_obj
-def force_unlock(opts: GlobalOptions, lock_id: str, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...]) -> None:
+def force_unlock(opts: GlobalOptions, lock_id: str, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...],
+                 force: bool) -> None:
     """Remove a stale state lock by its id (shown in the "state is locked" error)."""
+    from livesnap_reconcile.ops.locks import running_here
+
     backend = _backend(opts, manifest_paths(paths, manifest_opts))
     holder = backend.current_lock()
+    if holder is not None and holder.id == lock_id and not force and running_here(holder):
+        raise LivesnapError(f"lock {lock_id} is held by {holder.describe()}, which is still running on this "
+                            "host; wait for it to finish (removing its lock lets a second writer in), or "
+                            "pass --force if it is hung")
     backend.force_unlock(lock_id)
     who = f" held by {holder.describe()}" if holder is not None and holder.id == lock_id else ""
     click.echo(f"Removed lock {lock_id}{who} on {backend.path}.")

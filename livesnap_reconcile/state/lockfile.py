@@ -17,6 +17,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
@@ -177,9 +178,14 @@ class FileLock:
             return StateLocked(f"state is locked by another process ({self.path}; {waited})")
         return StateLocked(
             f"state is locked by {info.describe()}; lock id {info.id}; {waited}; "
-            f"if that process is gone, run `livesnap force-unlock {info.id}`",
+            f"if that process is gone, run `livesnap force-unlock {info.id} --state {self._state_arg()}`",
             lock_info=info.to_dict(),
         )
+
+    def _state_arg(self) -> str:
+        # The state file beside its lock, as the failing command named it: pasted from the same
+        # directory, the suggested command finds the same state.
+        return shlex.quote(str(self.path.with_name(self.path.name.removesuffix(".lock"))))
 
     def _fail(self, exc: OSError) -> NoReturn:
         raise StateError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc

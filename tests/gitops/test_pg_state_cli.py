@@ -63,7 +63,10 @@ def test_a_held_lock_is_reported_through_the_cli_and_force_unlock_frees_it(appli
         assert busy.exit_code == 1
         assert "state is locked by" in busy.stderr and f"pid {holder.proc.pid}, apply" in busy.stderr
         assert holder.info["id"] in busy.stderr and "Traceback" not in busy.stderr
-        freed = applied_pg.run("force-unlock", holder.info["id"], str(applied_pg.root), "--state", db_url)
+        alive = applied_pg.run("force-unlock", holder.info["id"], str(applied_pg.root), "--state", db_url)
+        assert alive.exit_code == 1 and "still running on this host" in alive.stderr
+        freed = applied_pg.run("force-unlock", holder.info["id"], str(applied_pg.root), "--state", db_url,
+                               "--force")
         assert freed.exit_code == 0, freed.output
         done = applied_pg.run("state", "rm", TASKS[0], "--yes", "-m", str(applied_pg.root), "--state", db_url,
                               "--lock-timeout", "5s")

@@ -99,11 +99,34 @@ def test_force_unlock_removes_a_held_lock(applied):
         assert wrong.exit_code == 1
         assert "does not match" in wrong.stderr
 
-        result = applied.run("force-unlock", info.id, str(applied.root))
+        alive = applied.run("force-unlock", info.id, str(applied.root))  # this test process holds it
+        assert alive.exit_code == 1 and "still running on this host" in alive.stderr and "--force" in alive.stderr
+        assert LocalBackend(applied.state_path).current_lock() == info
+
+        result = applied.run("force-unlock", info.id, str(applied.root), "--force")
         assert result.exit_code == 0, result.output
         assert info.id in result.stdout
         again = applied.run("--lock-timeout", "0s", "plan", str(applied.root))
         assert again.exit_code == 0, again.output
+    finally:
+        try:
+            holder.unlock(info)
+        except Exception:  # noqa: BLE001 - the lock was forced away; releasing is best effort
+            pass
+
+
+def test_the_suggested_force_unlock_works_when_pasted(applied, monkeypatch):
+    import shlex
+
+    holder = LocalBackend(applied.state_path)
+    info = holder.lock(operation="apply", timeout=0)
+    try:
+        monkeypatch.chdir(applied.root.parent)  # the user's working directory, not the manifests'
+        blocked = applied.run("--lock-timeout", "0s", "plan", applied.root.name)
+        suggested = blocked.stderr.split("run `livesnap ", 1)[1].split("`", 1)[0]
+        pasted = applied.run(*shlex.split(suggested), "--force")
+        assert pasted.exit_code == 0, pasted.output + pasted.stderr
+        assert LocalBackend(applied.state_path).current_lock() is None
     finally:
         try:
             holder.unlock(info)
