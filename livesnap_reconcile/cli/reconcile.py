@@ -81,10 +81,21 @@ class Cycle:
     now: int = 0
     error: str = ""
     failures: tuple[str, ...] = ()  # addresses of failed changes, for the log line
+    changed: tuple[str, ...] = ()  # addresses of applied changes, for the log line
 
 
-def next_delay(*, every: float, now: int, next_change_at: int | None) -> tuple[float, str]:
-    """Seconds to sleep and why: the earlier of ``every`` and ``next_change_at``, at least MIN_SLEEP."""
+FIRST_RETRY = 10.0  # seconds before retrying a failed cycle; doubled for each failure in a row
+
+
+def next_delay(*, every: float, now: int, next_change_at: int | None,
+               failures_in_a_row: int = 0) -> tuple[float, str]:
+    """Seconds to sleep and why: the earlier of ``every`` and ``next_change_at``, at least MIN_SLEEP.
+
+    After failed cycles it retries sooner, backing off (10 s, 20 s, 40 s, ... up to ``every``), so a
+    passing outage costs little and a lasting one does not hammer the vendors.
+    """
+    if failures_in_a_row:
+        return max(MIN_SLEEP, min(every, FIRST_RETRY * 2 ** (failures_in_a_row - 1))), "retrying after a failure"
     if next_change_at is not None and next_change_at - now < every:
         return max(MIN_SLEEP, float(next_change_at - now)), "next_change_at"
     return max(MIN_SLEEP, every), "every"
@@ -105,12 +116,20 @@ def run_cycle(opts: GlobalOptions, paths: Sequence[Path], *, parallelism: int, s
                                    on_outcome=on_outcome, stop=stop)
         except LivesnapError as exc:
             return Cycle(now=session.now(), error=_one_line(exc))
+        except Exception as exc:  # noqa: BLE001 - a failed cycle never ends the loop (its contract)
+            return Cycle(now=session.now(), error=f"internal error: {type(exc).__name__}: {_one_line(exc)}")
         return Cycle(applied=len(report.by_status("ok")), failed=len(report.by_status("failed")),
                      skipped=len(report.by_status("skipped")), interrupted=report.interrupted,
-                     failures=tuple(o.address for o in report.by_status("failed")),
+                     failures=tuple(sorted(o.address for o in report.by_status("failed"))),
+                     changed=tuple(sorted(o.address for o in report.by_status("ok"))),
                      next_change_at=planned.plan.next_change_at, now=session.now())
     finally:
         session.close()
+
+
+def _some(addresses: tuple[str, ...], shown: int = 3) -> str:
+    more = len(addresses) - shown
+    return ", ".join(addresses[:shown]) + (f", +{more} more" if more > 0 else "")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -123,12 +142,14 @@ def log_line(number: int, cycle: Cycle, *, next_at: int | None, why: str) -> str
     if cycle.error:
         head = f"cycle {number}: failed: {cycle.error}"
     else:
-        head = f"cycle {number}: {cycle.applied} change{'s' if cycle.applied != 1 else ''} applied, {cycle.failed} failed"
+        head = f"cycle {number}: {cycle.applied} change{'s' if cycle.applied != 1 else ''} applied"
+        if cycle.changed:
+            head += f" ({_some(cycle.changed)})"
+        head += f", {cycle.failed} failed"
+        if cycle.failures:
+            head += f" ({_some(cycle.failures)})"
         if cycle.skipped:
             head += f", {cycle.skipped} skipped"
-        if cycle.failures:
-            more = len(cycle.failures) - 3
-            head += f" ({', '.join(cycle.failures[:3])}{f', +{more} more' if more > 0 else ''})"
     if next_at is None:
         return head + ("; interrupted, stopping" if cycle.interrupted else "; stopping")
     return f"{head}; next run at {iso(next_at)} ({why})"
@@ -167,14 +188,16 @@ def reconcile(opts: GlobalOptions, paths: tuple[Path, ...], every: str, max_cycl
         raise click.BadParameter("must be longer than 0s", param_hint="--every")
     stop = Stop()
     on_outcome = _verbose_outcome if opts.verbose else None
-    number, last = 0, Cycle()
+    number, last, failures_in_a_row = 0, Cycle(), 0
     with stop_on_signals(stop):
         while not stop.requested.is_set():
             number += 1
             last = run_cycle(opts, paths, parallelism=parallelism, stop=stop.for_cycle(), targets=targets, excludes=excludes,
                              on_outcome=on_outcome)
+            failures_in_a_row = failures_in_a_row + 1 if last.error else 0
             done = stop.requested.is_set() or (max_cycles is not None and number >= max_cycles)
-            delay, why = next_delay(every=interval, now=last.now, next_change_at=last.next_change_at)
+            delay, why = next_delay(every=interval, now=last.now, next_change_at=last.next_change_at,
+                                    failures_in_a_row=failures_in_a_row)
             click.echo(log_line(number, last, next_at=None if done else last.now + int(delay), why=why),
                        err=bool(last.error))
             if done:

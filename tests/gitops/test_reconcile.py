@@ -53,9 +53,10 @@ def test_loop_opens_and_closes_the_window_on_time(ws, fake_sleep):
     assert fake_sleep == [(3600, "paused"), (3600, "started"), (7200, "paused")]
     lines = result.stdout.splitlines()
     assert lines == [
-        "cycle 1: 5 changes applied, 0 failed; next run at 2026-11-25T01:00:00Z (next_change_at)",
-        "cycle 2: 1 change applied, 0 failed; next run at 2026-11-25T02:00:00Z (next_change_at)",
-        "cycle 3: 1 change applied, 0 failed; next run at 2026-11-25T04:00:00Z (every)",
+        "cycle 1: 5 changes applied (job.stage.keynote, task.lobby.news[2026-11-25T11:00Z], "
+        "task.lobby.news[2026-11-26T11:00Z], +2 more), 0 failed; next run at 2026-11-25T01:00:00Z (next_change_at)",
+        "cycle 2: 1 change applied (job.stage.keynote), 0 failed; next run at 2026-11-25T02:00:00Z (next_change_at)",
+        "cycle 3: 1 change applied (job.stage.keynote), 0 failed; next run at 2026-11-25T04:00:00Z (every)",
         "cycle 4: 0 changes applied, 0 failed; stopping",
     ]
     assert ws.job()["Status"] == "paused"
@@ -76,7 +77,8 @@ def test_failed_cycle_is_logged_and_retried(ws, fake_sleep, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("cycle 1: failed: ") and "next run at" in result.stderr
     assert len(result.stderr.splitlines()) == 1
-    assert result.stdout.startswith("cycle 2: 5 changes applied, 0 failed")
+    assert result.stdout.startswith("cycle 2: 5 changes applied (") and ", 0 failed" in result.stdout
+    assert "(retrying after a failure)" in result.stderr  # sooner than --every, backing off
 
 
 def test_bounded_run_reports_a_failed_last_cycle(ws, fake_sleep):
@@ -224,3 +226,31 @@ def test_reconcile_cycles_reuse_an_assumed_role_session(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.count("cycle ") == 3
     assert [k.vendor for k in emulator.identity.issued] == ["alibaba"]
+
+
+def test_an_unexpected_error_fails_the_cycle_not_the_loop(ws, fake_sleep, monkeypatch):
+    from livesnap_reconcile.ops import workflow
+
+    calls = []
+    real = workflow.compute_plan
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise KeyError("something nobody expected")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workflow, "compute_plan", flaky)
+    result = ws.run("reconcile", str(ws.root), "--every", "5m", "--max-cycles", "3")
+    assert result.exit_code == 0, result.output
+    failed = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in failed] == ["cycle 1", "cycle 2"]
+    assert "failed: internal error: KeyError" in failed[0] and "Traceback" not in result.stderr
+    assert [seconds for seconds, _ in fake_sleep] == [10, 20]  # backing off: 10 s, then 20 s
+    assert result.stdout.startswith("cycle 3: 5 changes applied (")
+
+
+def test_backoff_doubles_up_to_every():
+    delays = [loop.next_delay(every=300, now=0, next_change_at=None, failures_in_a_row=n)[0] for n in range(1, 8)]
+    assert delays == [10, 20, 40, 80, 160, 300, 300]
+
