@@ -20,6 +20,7 @@ from livesnap_reconcile.clock import business_now
 from livesnap_reconcile.emulator import Clock, Emulator, Faults, StoreError, serve
 from livesnap_reconcile.emulator.exports import export_lines, keyless_lines
 from livesnap_reconcile.emulator.identity import OIDC_PROVIDERS
+from livesnap_reconcile.emulator.store import STORE_FILE
 
 DEFAULT_DATA = Path(".livesnap/sandbox")
 
@@ -87,16 +88,25 @@ def serve_cmd(host: str, port: int, data_dir: Path, memory: bool, latency_ms: fl
 serve_cmd.name = "serve"
 
 
+def _is_sandbox(data_dir: Path) -> bool:
+    return (data_dir / STORE_FILE).is_file() or (data_dir / "clock.json").is_file()
+
+
 @sandbox.command()
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
               show_default=True, help="Sandbox directory whose clock to show or move.")
 @click.option("--set", "set_to", default=None, help="Freeze business time at this ISO 8601 instant.")
 @click.option("--advance", default=None, help="Move business time by a duration (2h, 90m, -30m).")
 @click.option("--reset", is_flag=True, help="Go back to real time.")
-def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool) -> None:
+@click.option("--create", is_flag=True, help="Start a new sandbox there if none exists yet (e.g. to freeze its "
+              "clock before the first apply); without it a missing or mistyped --data is an error.")
+def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool, create: bool) -> None:
     """Show (or set, advance, reset) the sandbox's business time."""
     if sum(x is not None and x is not False for x in (set_to, advance, reset or None)) > 1:
         raise click.UsageError("use at most one of --set, --advance and --reset")
+    if not create and not _is_sandbox(data_dir):
+        raise click.ClickException(f"no sandbox at {data_dir} (a sandbox directory holds store.json or "
+                                   "clock.json): check --data, or pass --create to start a new one there")
     try:
         sandbox_clock = Clock(path=data_dir / "clock.json", wall=business_now)
         if set_to is not None:

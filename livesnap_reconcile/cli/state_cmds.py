@@ -162,6 +162,35 @@ def state_rm(opts: GlobalOptions, addresses: tuple[str, ...], manifest_opts: tup
     click.echo(f"Forgot {len(doomed)} object(s); state serial is now {written.serial}.")
 
 
+@state.command("set-endpoint")
+@click.argument("provider")
+@click.argument("url")
+@manifests_option
+@click.pass_obj
+def state_set_endpoint(opts: GlobalOptions, provider: str, url: str, manifest_opts: tuple[Path, ...]) -> None:
+    """Record another endpoint for PROVIDER: a sandbox moved to another loopback port.
+
+    Only a loopback (sandbox) endpoint may become another loopback one: the objects of a real
+    cloud are not at another address, so those keep refusing to mix sandbox and real clouds.
+    """
+    from livesnap_reconcile.state import locked
+    from livesnap_reconcile.state.checks import movable_endpoint
+
+    backend = _backend(opts, manifest_paths((), manifest_opts))
+    with locked(backend, operation="state set-endpoint", timeout=opts.lock_timeout):
+        current = _read(backend)
+        if provider not in current.providers:
+            known = ", ".join(sorted(current.providers)) or "none"
+            raise LivesnapError(f"provider {provider} is not recorded in state (recorded: {known})")
+        recorded = current.providers[provider]
+        problem = movable_endpoint(str(recorded.get("endpoint", "")), url)
+        if problem:
+            raise LivesnapError(f"provider {provider}: {problem}")
+        written = backend.write(current.with_provider(provider, str(recorded["vendor"]), url.rstrip("/")))
+    click.echo(f"Provider {provider} now points at {url.rstrip('/')} (was {recorded.get('endpoint')}); "
+               f"state serial is now {written.serial}.")
+
+
 def _confirm(question: str) -> None:
     if not sys.stdin.isatty():
         raise LivesnapError("refusing to change state without confirmation: no terminal to ask on; pass --yes")

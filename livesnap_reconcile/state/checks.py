@@ -7,8 +7,10 @@ Pure functions over `State`; they raise and never repair. The CLI calls them bef
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from livesnap_reconcile.errors import StateError, StateStale
+from livesnap_reconcile.loopback import is_loopback
 from livesnap_reconcile.state.model import State
 
 
@@ -70,3 +72,17 @@ def check_plan_matches(state: State | None, *, lineage: str, serial: int) -> Non
             f"the state changed since the plan was made (plan at serial {serial}, state now at serial "
             f"{state.serial}); run plan again"
         )
+
+
+def movable_endpoint(recorded: str, new: str) -> str | None:
+    """Why the state's record of a provider cannot move from ``recorded`` to ``new`` (None: it can)."""
+    old_host, new_host = urlsplit(recorded).hostname or "", urlsplit(new).hostname or ""
+    if urlsplit(new).scheme not in ("http", "https") or not new_host:
+        return f"{new!r} is not an http(s) URL with a host"
+    if "@" in urlsplit(new).netloc:
+        return "the endpoint must not carry user:password@ credentials"
+    if not (is_loopback(old_host) and is_loopback(new_host)):
+        return (f"state was made against {recorded}; only a sandbox (loopback) endpoint can move to another "
+                "loopback one, because a real cloud's objects are not at another address")
+    return None
+

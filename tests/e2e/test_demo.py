@@ -23,7 +23,7 @@ def test_examples_apply_to_the_sandbox_and_then_plan_shows_no_changes(tmp_path):
                               text=True, timeout=120, stdin=subprocess.DEVNULL)
 
     # Freeze the sandbox clock so no occurrence boundary can fall between the two commands.
-    frozen = livesnap("sandbox", "clock", "--data", str(work / ".livesnap" / "sandbox"), "--set",
+    frozen = livesnap("sandbox", "clock", "--create", "--data", str(work / ".livesnap" / "sandbox"), "--set",
                       datetime.now(UTC).replace(microsecond=0).isoformat())
     assert frozen.returncode == 0, frozen.stderr
     applied = livesnap("apply", "--sandbox", "--auto-approve", str(work))

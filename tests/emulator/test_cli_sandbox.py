@@ -18,7 +18,7 @@ from tests.emulator.helpers import Caller
 def test_clock_set_advance_and_show(tmp_path):
     runner = CliRunner()
     data = str(tmp_path)
-    out = runner.invoke(cli, ["sandbox", "clock", "--data", data, "--set", "2026-11-25T09:00:00+08:00"])
+    out = runner.invoke(cli, ["sandbox", "clock", "--data", data, "--set", "2026-11-25T09:00:00+08:00", "--create"])
     assert out.exit_code == 0 and out.output.startswith("2026-11-25T01:00:00Z")
     out = runner.invoke(cli, ["sandbox", "clock", "--data", data, "--advance", "1h30m"])
     assert out.output.startswith("2026-11-25T02:30:00Z") and "frozen" in out.output
@@ -27,9 +27,9 @@ def test_clock_set_advance_and_show(tmp_path):
 
 def test_clock_bad_input_is_one_clear_error(tmp_path):
     runner = CliRunner()
-    naive = runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00"])
+    naive = runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00", "--create"])
     assert naive.exit_code != 0 and "no UTC offset" in naive.output
-    bad = runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--advance", "soon"])
+    bad = runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--advance", "soon", "--create"])
     assert bad.exit_code != 0 and "not a duration" in bad.output and "Traceback" not in bad.output
 
 
@@ -58,7 +58,8 @@ def test_oidc_token_command_mints_a_token_the_sandbox_sts_accepts(tmp_path):
     from livesnap_reconcile.emulator.identity import OIDC_ISSUER, verify_jwt
 
     runner = CliRunner()
-    assert runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00:00Z"]).exit_code == 0
+    assert runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path), "--set", "2026-11-25T09:00:00Z",
+                               "--create"]).exit_code == 0
     result = runner.invoke(cli, ["sandbox", "oidc-token", "--vendor", "tencent", "--data", str(tmp_path),
                                  "--lifetime", "5m"])
     assert result.exit_code == 0, result.output
@@ -86,3 +87,15 @@ def test_the_sandbox_publishes_its_oidc_issuer_and_key():
     head, body, sig = emulator.identity.mint_oidc("alibaba").split(".")
     expected = base64.urlsafe_b64encode(hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest())
     assert expected.rstrip(b"=").decode() == sig
+
+
+def test_clock_without_a_sandbox_is_an_error_not_a_new_sandbox(tmp_path):
+    runner = CliRunner()
+    mistyped = tmp_path / "sanbdox"
+    result = runner.invoke(cli, ["sandbox", "clock", "--data", str(mistyped), "--advance", "1d"])
+    assert result.exit_code == 1
+    assert f"no sandbox at {mistyped}" in result.output and "--create" in result.output
+    assert not mistyped.exists()
+    Emulator(data_dir=tmp_path / "real")  # an existing sandbox: its store is written at start
+    assert runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path / "real")]).exit_code == 0
+

@@ -132,3 +132,16 @@ def test_the_suggested_force_unlock_works_when_pasted(applied, monkeypatch):
             holder.unlock(info)
         except Exception:  # noqa: BLE001 - the lock was forced away; releasing is best effort
             pass
+
+
+def test_set_endpoint_moves_a_sandbox_provider_and_refuses_real_clouds(applied):
+    recorded = applied.state()["providers"]["css"]["endpoint"]
+    moved = applied.run("state", "set-endpoint", "css", "http://127.0.0.1:18080/", "-m", str(applied.root))
+    assert moved.exit_code == 0, moved.output + moved.stderr
+    assert applied.state()["providers"]["css"]["endpoint"] == "http://127.0.0.1:18080"
+    refused = applied.run("state", "set-endpoint", "css", "https://live.tencentcloudapi.com", "-m", str(applied.root))
+    assert refused.exit_code == 1 and "only a sandbox (loopback) endpoint can move" in refused.stderr
+    unknown = applied.run("state", "set-endpoint", "cdn", "http://127.0.0.1:1", "-m", str(applied.root))
+    assert unknown.exit_code == 1 and "provider cdn is not recorded in state (recorded: css, ice)" in unknown.stderr
+    back = applied.run("state", "set-endpoint", "css", recorded, "-m", str(applied.root))
+    assert back.exit_code == 0 and applied.run("plan", str(applied.root), "--detailed-exitcode").exit_code == 0
