@@ -34,7 +34,9 @@ def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
     """Each snapshot's windows and schedule occurrences over a representative span of days.
 
     Explicit windows are compared as they are; schedules are sampled on the days around those
-    windows and over the first week after their ``from`` (or a fixed reference week).
+    windows, and on a week in every month of their first year (from their ``from``, or a fixed
+    reference week, up to their ``until``): a clash between zones with and without summer time
+    exists only for part of the year, so one January week would miss it.
     """
     windows: dict[str, list[Interval]] = {}
     for name, snap in snapshots.items():
@@ -46,7 +48,8 @@ def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
     samples = {w[0].date() - timedelta(days=1) for items in windows.values() for w in items}
     schedules = {name: snap["schedule"] for name, snap in snapshots.items()
                  if isinstance(snap, Mapping) and isinstance(snap.get("schedule"), Mapping)}
-    samples.update(calendar_date(s.get("from")) or _REFERENCE_MONDAY for s in schedules.values())
+    for schedule in schedules.values():
+        samples.update(_year_of_weeks(schedule))
     spans = dict(windows)
     for name, schedule in schedules.items():
         found: set[Interval] = set()
@@ -54,3 +57,12 @@ def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
             found.update(timespec.occurrences(schedule, day, 9))
         spans[name] = sorted(found)
     return spans
+
+
+def _year_of_weeks(schedule: Mapping[str, Any]) -> list[date]:
+    """A day every 4 weeks through the schedule's first year, within its ``from``/``until``."""
+    first = calendar_date(schedule.get("from")) or _REFERENCE_MONDAY
+    last = calendar_date(schedule.get("until")) or first + timedelta(days=366)
+    days = [first + timedelta(weeks=4 * k) for k in range(14)]
+    return [d for d in days if d <= last] or [first]
+
