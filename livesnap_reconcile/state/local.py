@@ -53,7 +53,10 @@ class LocalBackend:
         sleep: Callable[[float], None] = time.sleep,
         who: str | None = None,
     ) -> None:
-        self.path = Path(path)
+        given = Path(path)
+        # A symlinked state path is written through the link: the backup and the lock sit beside
+        # the real file, so two paths to one state share one lock and the link stays a link.
+        self.path = Path(os.path.realpath(given)) if given.is_symlink() else given
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._clock = clock
@@ -107,7 +110,22 @@ class LocalBackend:
                 f"cannot write state file {self.path}: {exc.strerror or exc}; the previous state is unchanged"
             ) from exc
         self._known = (data, written.lineage, written.serial)
+        self._sweep_temp_files()
         return written
+
+    def _sweep_temp_files(self) -> None:
+        """Remove temp copies a killed writer left beside the state (they hold state: never keep one).
+
+        Only while holding the lock: then no other writer can be in the middle of its own write.
+        """
+        if self._lock.held is None:
+            return
+        for name in (self.path.name, self.backup_path.name):
+            for leftover in self.path.parent.glob(f".{name}.*.tmp"):
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass  # another run may have removed it; it is swept again next write
 
     def _check_absent_ok(self, state: State) -> None:
         if state.serial != 0:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from livesnap_reconcile.errors import StateCorrupt, StateError, StateStale
+from livesnap_reconcile.errors import StateCorrupt, StateError, StateLocked, StateStale
 from livesnap_reconcile.state import LocalBackend, State, StateBackend
 from tests.state.helpers import entry, run_script, sample_state
 
@@ -235,3 +235,36 @@ def test_commits_in_a_row_do_not_reparse_the_file_they_just_wrote(path, monkeypa
     with pytest.raises(StateStale, match="serial 5"):
         backend.write(state)
     assert parsed == [1]
+
+
+def test_temp_copies_left_by_a_killed_writer_are_removed_by_the_next_locked_write(path):
+    backend = LocalBackend(path)
+    info = backend.lock(operation="apply", timeout=0)
+    try:
+        first = backend.write(State.new())
+        leftovers = [path.parent / f".{path.name}.abc123.tmp", path.parent / f".{path.name}.backup.def456.tmp"]
+        for leftover in leftovers:
+            leftover.write_text('{"half": "a state"}')
+        backend.write(first)
+        assert not any(p.exists() for p in leftovers)
+        assert sorted(p.name for p in path.parent.iterdir()) == sorted(
+            [path.name, path.name + ".backup", path.name + ".lock"])
+    finally:
+        backend.unlock(info)
+
+
+def test_a_symlinked_state_path_is_written_through_the_link_with_one_lock(tmp_path):
+    real = tmp_path / "shared" / "state.json"
+    real.parent.mkdir()
+    link = tmp_path / "state.json"
+    link.symlink_to(real)
+    via_link, direct = LocalBackend(link), LocalBackend(real)
+    info = via_link.lock(operation="apply", timeout=0)
+    try:
+        via_link.write(State.new())
+        assert link.is_symlink() and real.is_file()
+        with pytest.raises(StateLocked):
+            direct.lock(operation="plan", timeout=0)  # the same file: the same lock
+    finally:
+        via_link.unlock(info)
+    assert direct.read() is not None and (real.parent / "state.json.backup").exists() is False
