@@ -35,6 +35,10 @@ class StateError(LivesnapError):
     """The state file cannot be used."""
 
 
+class StateReadOnly(StateError):
+    """The state's directory cannot be written: not even its lock file can be made."""
+
+
 class StateLocked(StateError):
     """Another process holds the state lock."""
 

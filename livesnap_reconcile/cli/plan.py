@@ -51,7 +51,7 @@ def plan(opts: GlobalOptions, paths: tuple[Path, ...], out: Path | None, detaile
 
     session = open_session(opts, paths)
     try:
-        with state_lock(session, "plan") as backend:
+        with state_lock(session, "plan", read_only=True) as backend:
             planned = compute_plan(session, backend, do_refresh=refresh, targets=targets, excludes=excludes)
     finally:
         session.close()
@@ -62,6 +62,8 @@ def plan(opts: GlobalOptions, paths: tuple[Path, ...], out: Path | None, detaile
     click.echo(render(planned.plan, fmt, color=opts.color, summary=summary), nl=False)
     if out is not None and fmt == "text":
         click.echo(f"\nSaved the plan to {out}. Apply exactly these changes with: livesnap apply {out}")
+    for note in session.notes:
+        click.echo(note, err=True)
     if detailed_exitcode and planned.plan.has_changes and not planned.plan.housekeeping_only:
         raise click.exceptions.Exit(2)
 

@@ -28,6 +28,7 @@ class Session:
     now: Callable[[], int]
     emulator: Any = None
     providers: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # one-line notices for the user, shown after the output
     _backend: Any = None
 
     def backend(self):

@@ -24,12 +24,25 @@ class Planned:
 
 
 @contextmanager
-def state_lock(session: Session, operation: str):
-    from livesnap_reconcile.state import locked
+def state_lock(session: Session, operation: str, *, read_only: bool = False):
+    """Hold the state lock for ``operation``. A read-only operation (plan, drift) on a state
+    whose directory cannot be written goes on without the lock, and says so in ``session.notes``."""
+    from livesnap_reconcile.errors import StateReadOnly
 
     backend = session.backend()
-    with locked(backend, operation=operation, timeout=session.opts.lock_timeout):
+    try:
+        info = backend.lock(operation=operation, timeout=session.opts.lock_timeout)
+    except StateReadOnly as exc:
+        if not read_only:
+            raise
+        session.notes.append(f"Note: no state lock was taken ({exc}); this read-only {operation} may race a "
+                             "concurrent apply.")
         yield backend
+        return
+    try:
+        yield backend
+    finally:
+        backend.unlock(info)
 
 
 def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets: Sequence[str] = (),

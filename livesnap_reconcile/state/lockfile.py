@@ -14,6 +14,7 @@ longer names what it locked) and tries again on a fresh file. The same check mak
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from livesnap_reconcile.errors import StateError, StateLocked
+from livesnap_reconcile.errors import StateError, StateLocked, StateReadOnly
 from livesnap_reconcile.state.backend import LockInfo
 
 _FIRST_DELAY = 0.05
@@ -188,4 +189,6 @@ class FileLock:
         return shlex.quote(str(self.path.with_name(self.path.name.removesuffix(".lock"))))
 
     def _fail(self, exc: OSError) -> NoReturn:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise StateReadOnly(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
         raise StateError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc

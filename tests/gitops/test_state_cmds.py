@@ -145,3 +145,23 @@ def test_set_endpoint_moves_a_sandbox_provider_and_refuses_real_clouds(applied):
     assert unknown.exit_code == 1 and "provider cdn is not recorded in state (recorded: css, ice)" in unknown.stderr
     back = applied.run("state", "set-endpoint", "css", recorded, "-m", str(applied.root))
     assert back.exit_code == 0 and applied.run("plan", str(applied.root), "--detailed-exitcode").exit_code == 0
+
+
+def test_plan_on_a_read_only_state_directory_works_without_the_lock(applied, monkeypatch):
+    import errno
+
+    from livesnap_reconcile.state import lockfile
+
+    real_open = lockfile.os.open
+
+    def read_only_open(path, flags, *args):
+        if str(path).endswith(".lock") and flags & lockfile.os.O_CREAT:
+            raise PermissionError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(lockfile.os, "open", read_only_open)
+    planned = applied.run("plan", str(applied.root), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output + planned.stderr
+    assert "Note: no state lock was taken" in planned.stderr and "Read-only file system" in planned.stderr
+    refused = applied.run("apply", "--auto-approve", str(applied.root))
+    assert refused.exit_code == 1 and "cannot lock" in refused.stderr  # writers still need the lock
