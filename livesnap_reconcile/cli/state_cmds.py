@@ -76,7 +76,7 @@ def _entry_row(entry) -> dict:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def state_list(opts: GlobalOptions, paths: tuple[Path, ...], manifest_opts: tuple[Path, ...], fmt: str) -> None:
-    """List managed objects: address, kind, remote id, status."""
+    """List managed objects: address, kind, remote id, status as last recorded (no vendor call)."""
     backend = _backend(opts, manifest_paths(paths, manifest_opts))
     current = backend.read()
     rows = [_entry_row(e) for _, e in sorted((current.resources if current else {}).items())]
@@ -87,11 +87,13 @@ def state_list(opts: GlobalOptions, paths: tuple[Path, ...], manifest_opts: tupl
     if not rows:
         click.echo(f"No objects in state ({backend.path}).")
         return
-    head = {"address": "ADDRESS", "kind": "KIND", "remote_id": "REMOTE ID", "status": "STATUS"}
+    head = {"address": "ADDRESS", "kind": "KIND", "remote_id": "REMOTE ID", "status": "RECORDED STATUS"}
     widths = {k: max(len(head[k]), *(len(str(r[k])) for r in rows)) for k in ("address", "kind", "remote_id")}
     for row in [head, *rows]:
         flag = "  protected" if row.get("protect") is True else ""
         click.echo("  ".join(str(row[k]).ljust(widths[k]) for k in widths) + f"  {row['status']}{flag}".rstrip())
+    click.echo(f"\nStatuses are as recorded at serial {current.serial if current else 0} (no vendor call); "
+               "`livesnap drift` asks the vendors.")
 
 
 @state.command("show")
@@ -127,7 +129,20 @@ def state_show(opts: GlobalOptions, address: str | None, paths: tuple[Path, ...]
         hint = f"; did you mean one of: {', '.join(near[:5])}" if near else ""
         at = f" at serial {serial}" if serial is not None else ""
         raise LivesnapError(f"{address} is not in state{at}{hint}")
-    click.echo(json.dumps({"address": address, **entry.to_dict()}, indent=2, sort_keys=True))
+    click.echo(json.dumps({"address": address, **entry.to_dict(), "utc": _readable_times(entry)}, indent=2,
+                          sort_keys=True))
+
+
+def _readable_times(entry) -> dict[str, str]:
+    """The entry's Unix times as UTC ISO 8601, beside the numbers (which stay as recorded)."""
+    from livesnap_reconcile.plan.render_common import iso
+
+    times = {"created_at": iso(entry.created_at)}
+    for key in ("start", "end", "scheduled_start"):
+        value = entry.attributes.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            times[f"attributes.{key}"] = iso(value)
+    return times
 
 
 @state.command("rm")

@@ -18,7 +18,8 @@ def test_list_text_and_json(applied):
     text = applied.run("state", "list", str(applied.root))
     assert text.exit_code == 0, text.output
     rows = text.stdout.splitlines()
-    assert rows[0].split() == ["ADDRESS", "KIND", "REMOTE", "ID", "STATUS"]
+    assert rows[0].split() == ["ADDRESS", "KIND", "REMOTE", "ID", "RECORDED", "STATUS"]
+    assert rows[-1].startswith("Statuses are as recorded at serial ") and "`livesnap drift` asks the vendors" in rows[-1]
     recorded = applied.state()["resources"]
     for address in ALL:
         (row,) = [r for r in rows if r.startswith(address + " ")]
@@ -41,7 +42,11 @@ def test_show_prints_the_entry_as_json(applied):
     result = applied.run("state", "show", TASKS[0], str(applied.root))
     assert result.exit_code == 0, result.output
     entry = json.loads(result.stdout)
-    assert entry == {"address": TASKS[0], **applied.state()["resources"][TASKS[0]]}
+    recorded = applied.state()["resources"][TASKS[0]]
+    readable = entry.pop("utc")
+    assert entry == {"address": TASKS[0], **recorded}
+    assert readable["attributes.scheduled_start"] == "2026-11-25T11:00:00Z" == TASKS[0].split("[")[1][:-2] + ":00Z"
+    assert set(readable) == {"created_at", "attributes.start", "attributes.end", "attributes.scheduled_start"}
 
     missing = applied.run("state", "show", "task.lobby.news", str(applied.root))
     assert missing.exit_code == 1
