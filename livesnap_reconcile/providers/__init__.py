@@ -23,7 +23,7 @@ from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.providers.build import Wiring
 from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import from_tuple
-from livesnap_reconcile.providers.http import check_endpoint
+from livesnap_reconcile.providers.http import REQUEST_DEADLINE, RETRY_BUDGET, check_endpoint
 from livesnap_reconcile.providers.pacing import Buckets
 from livesnap_reconcile.resources import ProviderConfig
 from livesnap_reconcile.vendors import vendor
@@ -55,6 +55,8 @@ def make_provider(
     rng: random.Random | None = None,
     now: Callable[[], float] | None = None,
     credential_source: CredentialSource | None = None,
+    request_deadline: float = REQUEST_DEADLINE,
+    retry_budget: float = RETRY_BUDGET,
 ) -> Provider:
     """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid.
 
@@ -62,6 +64,8 @@ def make_provider(
     (a task's "start now", which tasks are running); it defaults to ``clock`` and differs only
     in the sandbox, whose clock tests freeze and advance. ``credential_source`` reuses the source
     of an earlier provider for the same configuration (a long-running loop), skipping the chain.
+    ``request_deadline`` bounds one request (connect, send, whole response) and ``retry_budget``
+    one operation (every attempt and pause), in seconds of real elapsed time.
     """
     registered = vendor(config.vendor)
     if registered is None:
@@ -91,7 +95,8 @@ def make_provider(
     factory = importlib.import_module(f"{registered.client}.factory")
     provider: Provider = factory.build(Wiring(config=config, credentials=source, url=url, transport=transport,
                                               clock=clock, now=now or clock, sleep=sleep, buckets=buckets,
-                                              max_attempts=max_attempts, timeout=timeout, rng=rng))
+                                              max_attempts=max_attempts, timeout=timeout, rng=rng,
+                                              request_deadline=request_deadline, retry_budget=retry_budget))
     # For `livesnap providers`: the source, and who the vendor says it is (one cheap STS call).
     provider.credential_source = source  # type: ignore[attr-defined]
     provider.whoami = lambda: chains.caller_identity(ctx, source)  # type: ignore[attr-defined]
