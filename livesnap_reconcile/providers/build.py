@@ -34,6 +34,7 @@ class Wiring:
     rng: random.Random | None
     request_deadline: float = REQUEST_DEADLINE
     retry_budget: float = RETRY_BUDGET
+    throttled_attempts: int | None = None
 
     def caller(self, auth: httpx.Auth) -> Caller:
         # No redirects: a signed request must go where the endpoint says, nowhere else.
@@ -42,4 +43,5 @@ class Wiring:
                               trust_env=False)
         return Caller(provider=self.config.name, client=client, buckets=self.buckets, sleep=self.sleep,
                       max_attempts=self.max_attempts, rng=self.rng,
-                      request_deadline=self.request_deadline, retry_budget=self.retry_budget)
+                      request_deadline=self.request_deadline, retry_budget=self.retry_budget,
+                      throttled_attempts=self.throttled_attempts)

@@ -42,6 +42,10 @@ MESSAGE_LIMIT = 300
 # Documented in README "Time limits": per request (connect + send + whole response) and per operation.
 REQUEST_DEADLINE = 30.0
 RETRY_BUDGET = 120.0
+# Throttling may be retried past max_attempts while the pacer slows down, within the retry budget
+# (`make_provider` does so unless the caller chose max_attempts itself).
+THROTTLED_ATTEMPTS = 40
+THROTTLED_BACKOFF_STEPS = 3  # a throttled retry waits at most base x 2^2 (0.8 s by default)
 
 
 def truncate(text: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -101,6 +105,7 @@ class Caller:
         clock: Callable[[], float] = time.monotonic,
         request_deadline: float = REQUEST_DEADLINE,
         retry_budget: float = RETRY_BUDGET,
+        throttled_attempts: int | None = None,
     ) -> None:
         self.provider = provider
         self._clock = clock
@@ -111,6 +116,7 @@ class Caller:
         self.buckets = buckets
         self._sleep = sleep
         self.max_attempts = max(1, int(max_attempts))
+        self.throttled_attempts = max(self.max_attempts, int(throttled_attempts or 0))
         self.backoff = backoff
         self._rng = rng or random.Random()
         self._lock = threading.Lock()
@@ -131,13 +137,21 @@ class Caller:
         started = self._clock()
         while True:
             attempt += 1
-            self.buckets.get(call.group).acquire()
+            bucket = self.buckets.get(call.group)
+            bucket.acquire()
+            sent_at = bucket.now()
             with self._lock:
                 self.counts[call.action] += 1
             try:
-                return parse(self._send(call, build()))
+                result = parse(self._send(call, build()))
+            except Throttled as err:
+                bucket.throttled(sent_at)
+                self._retry_or_raise(call, err, attempt, started)
             except Retryable as err:
                 self._retry_or_raise(call, err, attempt, started)
+            else:
+                bucket.succeeded()
+                return result
 
     def _retry_or_raise(self, call: Call, err: Retryable, attempt: int, started: float) -> None:
         """Sleep before the next attempt, or raise the error that ends the operation."""
@@ -145,7 +159,9 @@ class Caller:
         if final is not None:
             raise final from err
         retry_after = err.retry_after if isinstance(err, Throttled) else None
-        delay = self.backoff.delay(attempt, rng=self._rng, retry_after=retry_after)
+        # The pacer has slowed down for a throttled request: a short pause is enough, not a long backoff.
+        step = min(attempt, THROTTLED_BACKOFF_STEPS) if isinstance(err, Throttled) else attempt
+        delay = self.backoff.delay(step, rng=self._rng, retry_after=retry_after)
         spent = self._clock() - started
         if spent + delay > self.retry_budget:
             raise _with_note(err, f"gave up after {attempt} attempts in {spent:.1f}s "
@@ -168,7 +184,7 @@ class Caller:
                 "list before retrying",
                 provider=self.provider, code=err.code, request_id=err.request_id, status=err.status,
             )
-        if attempt >= self.max_attempts:
+        if attempt >= (self.throttled_attempts if isinstance(err, Throttled) else self.max_attempts):
             return err
         return None
 
