@@ -69,6 +69,21 @@ class Deferred:
 
 
 @dataclass(frozen=True)
+class DeferredSummary:
+    """All deferred occurrences when too many to list: how many, and the first and last ``not_before``."""
+
+    count: int
+    first: int
+    last: int
+
+    def merge(self, other: DeferredSummary | None) -> DeferredSummary:
+        if other is None:
+            return self
+        return DeferredSummary(count=self.count + other.count, first=min(self.first, other.first),
+                               last=max(self.last, other.last))
+
+
+@dataclass(frozen=True)
 class DesiredState:
     """What the manifest asks for at ``now``: the output of `manifest.expand`."""
 
@@ -77,6 +92,8 @@ class DesiredState:
     resources: tuple[Resource, ...]
     deferred: tuple[Deferred, ...] = ()
     next_change_at: int | None = None
+    # Set when ``deferred`` lists only the earliest of them: covers every deferred occurrence.
+    deferred_summary: DeferredSummary | None = None
 
 
 @dataclass(frozen=True)

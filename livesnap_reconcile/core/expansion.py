@@ -15,10 +15,18 @@ from typing import Any
 from livesnap_reconcile.core.names import template_address
 from livesnap_reconcile.core.timeutil import DAY
 from livesnap_reconcile.errors import ManifestError
-from livesnap_reconcile.resources import Deferred, Resource, template_id, template_ref
+from livesnap_reconcile.resources import Deferred, DeferredSummary, Resource, template_id, template_ref
 
 # Schedule occurrences starting later than this are not listed at all (not even as deferred).
 SCHEDULE_LOOKAHEAD = 14 * DAY
+
+# A plan lists at most this many deferred occurrences (the earliest); the rest are counted in a
+# `DeferredSummary`, so a window to the year 9999 costs as much as one of a few days.
+DEFERRED_LISTED = 100
+
+# The documented bound on desired objects in one plan (README "Limits"): beyond it expansion stops
+# with a ManifestError instead of letting a manifest take gigabytes.
+MAX_DESIRED_OBJECTS = 250_000
 
 
 @contextmanager
@@ -41,6 +49,7 @@ class StreamExpansion:
     resources: list[Resource] = field(default_factory=list)
     deferred: list[Deferred] = field(default_factory=list)
     changes: list[int] = field(default_factory=list)
+    unlisted: DeferredSummary | None = None  # deferred occurrences counted, not built
 
 
 def template_reference(value: Any) -> tuple[dict[str, str], tuple[str, ...]]:

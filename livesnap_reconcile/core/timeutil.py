@@ -89,6 +89,25 @@ def format_task_stamp(ts: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%MZ")
 
 
+def split_bounded(start: int, end: int, *, limit: int, after: int, keep: int) -> tuple[list[tuple[int, int]], int]:
+    """The first ``keep`` parts of [start, end) cut every ``limit`` s that end after ``after``, and how many more.
+
+    Arithmetic, not iteration: a window to the year 9999 costs ``keep`` parts, not millions.
+    The parts not returned are consecutive; `nth_part` spells any of them.
+    """
+    if end <= start:
+        raise ValueError(f"empty interval [{start}, {end})")
+    total = -(-(end - start) // limit)
+    first = min(total, max(0, (after - start) // limit))
+    parts = [nth_part(start, end, k, limit=limit) for k in range(first, min(total, first + keep))]
+    return parts, total - first - len(parts)
+
+
+def nth_part(start: int, end: int, k: int, *, limit: int) -> tuple[int, int]:
+    """Part ``k`` (from 0) of [start, end) cut every ``limit`` seconds."""
+    return start + k * limit, min(end, start + (k + 1) * limit)
+
+
 def split_interval(start: int, end: int, *, limit: int = DAY) -> list[tuple[int, int]]:
     """Cut [start, end) into consecutive parts of at most ``limit`` seconds covering it exactly."""
     if end <= start:

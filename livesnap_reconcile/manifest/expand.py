@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from livesnap_reconcile.core.expansion import StreamExpansion, at
+from livesnap_reconcile.core.expansion import DEFERRED_LISTED, MAX_DESIRED_OBJECTS, StreamExpansion, at
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.expand_templates import expand_providers, expand_templates
-from livesnap_reconcile.resources import DesiredState, ProviderConfig
+from livesnap_reconcile.resources import Deferred, DeferredSummary, DesiredState, ProviderConfig
 from livesnap_reconcile.vendors import rules
 
 __all__ = ["expand"]
@@ -39,15 +39,37 @@ def expand(data: Mapping[str, Any], *, now: int) -> DesiredState:
         total.resources.extend(part.resources)
         total.deferred.extend(part.deferred)
         total.changes.extend(part.changes)
+        if part.unlisted is not None:
+            total.unlisted = part.unlisted.merge(total.unlisted)
+        if len(total.resources) > MAX_DESIRED_OBJECTS:
+            raise ManifestError(
+                f"the manifests ask for more than {MAX_DESIRED_OBJECTS:,} desired objects inside the vendor "
+                f"horizon (reached at streams.{stream_name}), the limit per plan: split them across "
+                "several state files (--state) or shorten windows and schedules")
     _check_unique(total)
     future = [t for t in total.changes if t > now]
+    listed, summary = _bound_deferred(total.deferred, total.unlisted)
     return DesiredState(
         namespace=namespace,
         providers=providers,
         resources=tuple(sorted(total.resources, key=lambda r: r.address)),
-        deferred=tuple(sorted(total.deferred, key=lambda d: d.address)),
+        deferred=tuple(sorted(listed, key=lambda d: d.address)),
         next_change_at=min(future) if future else None,
+        deferred_summary=summary,
     )
+
+
+def _bound_deferred(deferred: list[Deferred],
+                    unlisted: DeferredSummary | None) -> tuple[list[Deferred], DeferredSummary | None]:
+    """At most `DEFERRED_LISTED` deferred occurrences (the earliest), and a summary of all when cut."""
+    if unlisted is None and len(deferred) <= DEFERRED_LISTED:
+        return deferred, None
+    ordered = sorted(deferred, key=lambda d: (d.not_before, d.address))
+    summary = unlisted
+    if ordered:
+        summary = DeferredSummary(count=len(ordered), first=ordered[0].not_before,
+                                  last=ordered[-1].not_before).merge(unlisted)
+    return ordered[:DEFERRED_LISTED], summary
 
 
 def _expand_stream(

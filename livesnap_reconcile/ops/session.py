@@ -89,12 +89,34 @@ def _credential_env() -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()
 
 
+_TIME_LIMITS = {"request_deadline": "LIVESNAP_REQUEST_DEADLINE", "retry_budget": "LIVESNAP_RETRY_BUDGET"}
+
+
+def time_limits() -> tuple[float, float]:
+    """(request deadline, retry budget) in seconds: the defaults, or the README "Time limits" overrides."""
+    import os
+
+    from livesnap_reconcile.core.timeutil import parse_duration
+    from livesnap_reconcile.providers.http import REQUEST_DEADLINE, RETRY_BUDGET
+
+    limits = {"request_deadline": REQUEST_DEADLINE, "retry_budget": RETRY_BUDGET}
+    for key, var in _TIME_LIMITS.items():
+        value = os.environ.get(var, "").strip()
+        if value:
+            try:
+                limits[key] = float(parse_duration(value))
+            except ValueError as exc:
+                raise LivesnapError(f"{var}: {exc}") from None
+    return limits["request_deadline"], limits["retry_budget"]
+
+
 def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> dict[str, Any]:
     from livesnap_reconcile.errors import AuthError
     from livesnap_reconcile.providers import SANDBOX_ENDPOINT, make_provider
 
     out: dict[str, Any] = {}
     missing: list[str] = []
+    deadline, budget = time_limits()
     for name, config in sorted(configs.items()):
         if session.emulator is not None:
             from livesnap_reconcile.emulator import SANDBOX_KEYS
@@ -102,11 +124,13 @@ def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> 
             key_id, secret = SANDBOX_KEYS[config.vendor]
             out[name] = make_provider(config, transport=session.emulator.transport(),
                                       credentials=(key_id, secret, None), endpoint=SANDBOX_ENDPOINT,
-                                      now=session.emulator.clock.now)
+                                      now=session.emulator.clock.now, request_deadline=deadline,
+                                      retry_budget=budget)
         else:
             try:
                 key = (config.name, config.vendor, config.profile, config.endpoint, _credential_env())
-                out[name] = make_provider(config, now=session.now, credential_source=_SOURCES.get(key))
+                out[name] = make_provider(config, now=session.now, credential_source=_SOURCES.get(key),
+                                          request_deadline=deadline, retry_budget=budget)
                 _SOURCES[key] = out[name].credential_source
             except AuthError as exc:  # report every provider lacking credentials, not just the first
                 missing.append(str(exc))

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from livesnap_reconcile.core.reasons import Reason
-from livesnap_reconcile.resources import Deferred
+from livesnap_reconcile.resources import Deferred, DeferredSummary
 from livesnap_reconcile.vendors import kinds, spec
 
-# 2: every change carries a reason_code. Older plans are refused (saved plans live minutes anyway).
-FORMAT_VERSION = 2
+# 2: every change carries a reason_code; 3: targets/excludes and deferred_summary. Older plans
+# are refused with a clear message (saved plans live minutes anyway).
+FORMAT_VERSION = 3
 
 
 class Action(enum.StrEnum):
@@ -177,6 +178,8 @@ class Plan:
     # as `DeferredItem`.
     deferred: tuple[DeferredItem | Deferred, ...] = ()
     next_change_at: int | None = None
+    # When ``deferred`` lists only the earliest occurrences: all of them, counted.
+    deferred_summary: DeferredSummary | None = None
     namespace: str = ""
     lineage: str | None = None
     serial: int = 0
@@ -203,6 +206,11 @@ class Plan:
         """
         return bool(self.changes) and all(
             c.action is Action.FORGET and c.reason_code is Reason.OCCURRENCE_ENDED for c in self.changes)
+
+    @property
+    def deferred_count(self) -> int:
+        """Every deferred occurrence, listed or only counted."""
+        return self.deferred_summary.count if self.deferred_summary else len(self.deferred)
 
     def counts(self) -> dict[str, int]:
         """Terraform's totals: a replace counts once as add and once as destroy."""
@@ -234,6 +242,9 @@ class Plan:
             "drift": [d.to_dict() for d in self.drift],
             "deferred": [{"address": d.address, "start": d.start, "end": d.end, "not_before": d.not_before}
                          for d in self.deferred],
+            "deferred_summary": None if self.deferred_summary is None else {
+                "count": self.deferred_summary.count, "first": self.deferred_summary.first,
+                "last": self.deferred_summary.last},
         }
 
     @classmethod
@@ -242,6 +253,7 @@ class Plan:
             changes=tuple(Change.from_dict(c) for c in d.get("changes", ())),
             drift=tuple(Drift.from_dict(x) for x in d.get("drift", ())),
             deferred=tuple(DeferredItem.from_dict(x) for x in d.get("deferred", ())),
+            deferred_summary=_summary(d.get("deferred_summary")),
             next_change_at=d.get("next_change_at"),
             namespace=d.get("namespace", ""),
             lineage=d.get("lineage"),
@@ -275,3 +287,9 @@ def stream_of(address: str) -> str:
     if kind in kinds() and spec(kind).per_stream:
         return rest.split(".", 1)[0]
     return ""
+
+
+def _summary(d: Mapping[str, Any] | None) -> DeferredSummary | None:
+    if not d:
+        return None
+    return DeferredSummary(count=int(d["count"]), first=int(d["first"]), last=int(d["last"]))

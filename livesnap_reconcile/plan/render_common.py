@@ -161,11 +161,12 @@ def deferred_line(plan: Plan, now: int | None = None) -> str | None:
     if not plan.deferred:
         return None
     first = min(plan.deferred, key=lambda d: (d.not_before, d.address))
-    n = len(plan.deferred)
+    n = plan.deferred_count
     verb_ = "is" if n == 1 else "are"
+    last = f"; the last from {when(plan.deferred_summary.last, now)}" if plan.deferred_summary else ""
     return (
         f"{plural(n, 'occurrence')} {verb_} beyond the vendor's 7-day horizon and will be created by a "
-        f"later run (next: {first.address} at {when(first.not_before, now)})."
+        f"later run (next: {first.address} at {when(first.not_before, now)}{last})."
     )
 
 

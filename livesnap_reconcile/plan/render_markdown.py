@@ -156,9 +156,10 @@ def _deferred_section(plan: Plan, *, keep: int | None) -> list[str]:
     items = sorted(plan.deferred, key=lambda d: (d.not_before, d.address))
     shown = items if keep is None else items[:keep]
     rows = [f"| {_code(d.address)} | {iso(d.start)} | {iso(d.end)} | {iso(d.not_before)} |" for d in shown]
-    more = [f"\n… and {len(items) - len(shown)} more"] if len(shown) < len(items) else []
+    hidden = plan.deferred_count - len(shown)
+    more = [f"\n… and {hidden} more"] if hidden > 0 else []
     table = "\n".join(["| occurrence | start | end | created from |", "|:--|:--|:--|:--|", *rows])
-    return [f"### Deferred ({len(items)})", deferred_line(plan) or "", table + "".join(more)]
+    return [f"### Deferred ({plan.deferred_count})", deferred_line(plan) or "", table + "".join(more)]
 
 
 def _compact(plan: Plan, groups: Groups, limit: int) -> str:

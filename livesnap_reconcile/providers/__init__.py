@@ -23,12 +23,18 @@ from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.providers.build import Wiring
 from livesnap_reconcile.providers.credential_source import Context, CredentialSource, Static
 from livesnap_reconcile.providers.credentials_common import from_tuple
-from livesnap_reconcile.providers.http import check_endpoint
+from livesnap_reconcile.providers.http import (
+    REQUEST_DEADLINE,
+    RETRY_BUDGET,
+    THROTTLED_ATTEMPTS,
+    check_endpoint,
+)
 from livesnap_reconcile.providers.pacing import Buckets
 from livesnap_reconcile.resources import ProviderConfig
 from livesnap_reconcile.vendors import vendor
 
 SANDBOX_ENDPOINT = "http://sandbox.localhost"
+DEFAULT_ATTEMPTS = 6
 
 __all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint"]
 
@@ -48,13 +54,15 @@ def make_provider(
     endpoint: str | None = None,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
-    max_attempts: int = 6,
+    max_attempts: int | None = None,
     timeout: float = 10.0,
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     rng: random.Random | None = None,
     now: Callable[[], float] | None = None,
     credential_source: CredentialSource | None = None,
+    request_deadline: float = REQUEST_DEADLINE,
+    retry_budget: float = RETRY_BUDGET,
 ) -> Provider:
     """A ready provider for one manifest ``providers:`` entry. Raises AuthError / Invalid.
 
@@ -62,7 +70,13 @@ def make_provider(
     (a task's "start now", which tasks are running); it defaults to ``clock`` and differs only
     in the sandbox, whose clock tests freeze and advance. ``credential_source`` reuses the source
     of an earlier provider for the same configuration (a long-running loop), skipping the chain.
+    ``request_deadline`` bounds one request (connect, send, whole response) and ``retry_budget``
+    one operation (every attempt and pause), in seconds of real elapsed time. ``max_attempts``
+    bounds attempts after errors (default 6); left unset, throttling is retried longer (the pacer
+    learns the real limit meanwhile), always within the budget.
     """
+    attempts = DEFAULT_ATTEMPTS if max_attempts is None else max_attempts
+    throttled_attempts = THROTTLED_ATTEMPTS if max_attempts is None else max_attempts
     registered = vendor(config.vendor)
     if registered is None:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
@@ -73,7 +87,7 @@ def make_provider(
     ctx = Context(provider=config.name, env=os.environ if env is None else env,
                   home=Path.home() if home is None else home, transport=transport, clock=clock,
                   now=(now or clock) if local else clock, sleep=sleep, rng=rng, timeout=timeout,
-                  max_attempts=max_attempts, endpoint=url if local else None)
+                  max_attempts=attempts, endpoint=url if local else None)
     chains = importlib.import_module(f"{registered.client}.credentials")
     source: CredentialSource
     if credential_source is not None:
@@ -91,7 +105,9 @@ def make_provider(
     factory = importlib.import_module(f"{registered.client}.factory")
     provider: Provider = factory.build(Wiring(config=config, credentials=source, url=url, transport=transport,
                                               clock=clock, now=now or clock, sleep=sleep, buckets=buckets,
-                                              max_attempts=max_attempts, timeout=timeout, rng=rng))
+                                              max_attempts=attempts, timeout=timeout, rng=rng,
+                                              request_deadline=request_deadline, retry_budget=retry_budget,
+                                              throttled_attempts=throttled_attempts))
     # For `livesnap providers`: the source, and who the vendor says it is (one cheap STS call).
     provider.credential_source = source  # type: ignore[attr-defined]
     provider.whoami = lambda: chains.caller_identity(ctx, source)  # type: ignore[attr-defined]

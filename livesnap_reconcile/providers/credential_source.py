@@ -24,6 +24,7 @@ import httpx
 
 from livesnap_reconcile.errors import AuthError, Permanent, ProviderError, Retryable, Unavailable
 from livesnap_reconcile.providers.credentials_common import Credentials
+from livesnap_reconcile.providers.deadline import DeadlineTransport
 from livesnap_reconcile.providers.http import Call, Caller, check_endpoint
 from livesnap_reconcile.providers.pacing import Buckets
 
@@ -154,7 +155,8 @@ class Fetcher:
     def __init__(self, ctx: Context, *, auth: httpx.Auth | None = None, timeout: float | None = None,
                  max_attempts: int | None = None, plain_http_hosts: frozenset[str] = frozenset()) -> None:
         self.provider = ctx.provider
-        client = httpx.Client(auth=auth, transport=ctx.transport, timeout=timeout or ctx.timeout,
+        transport = DeadlineTransport(ctx.transport or httpx.HTTPTransport(trust_env=False))
+        client = httpx.Client(auth=auth, transport=transport, timeout=timeout or ctx.timeout,
                               follow_redirects=False, trust_env=False)
         buckets = Buckets({"credentials": 10.0}, default_rate=10.0, clock=ctx.clock, sleep=ctx.sleep)
         self._caller = Caller(provider=ctx.provider, client=client, buckets=buckets, sleep=ctx.sleep,

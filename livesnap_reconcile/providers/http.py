@@ -2,7 +2,9 @@
 
 Owns: the loop around one request (token bucket before each attempt; exponential backoff with
 jitter for `Throttled`/`Unavailable`; `UnknownOutcome` instead of a retry when a non-idempotent
-write may have happened), the translation of httpx transport errors into the error tree, message
+write may have happened), the two time limits (a total deadline per request covering connect, send
+and the whole response, so a trickling endpoint cannot hold it open; a retry budget per operation
+covering every attempt and pause), the translation of httpx transport errors into the error tree, message
 truncation, request counting, and the rule that signed requests never travel over plain http to a
 non-loopback host. It must not know vendor wire formats or codes: each vendor client passes a
 `build` function (a fresh request per attempt, so signatures, dates and nonces are fresh) and a
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,11 +33,19 @@ from livesnap_reconcile.errors import (
     UnknownOutcome,
 )
 from livesnap_reconcile.loopback import is_loopback
+from livesnap_reconcile.providers.deadline import DEADLINE_KEY
 from livesnap_reconcile.providers.pacing import Backoff, Buckets
 
 log = logging.getLogger("livesnap.providers")
 
 MESSAGE_LIMIT = 300
+# Documented in README "Time limits": per request (connect + send + whole response) and per operation.
+REQUEST_DEADLINE = 30.0
+RETRY_BUDGET = 120.0
+# Throttling may be retried past max_attempts while the pacer slows down, within the retry budget
+# (`make_provider` does so unless the caller chose max_attempts itself).
+THROTTLED_ATTEMPTS = 40
+THROTTLED_BACKOFF_STEPS = 3  # a throttled retry waits at most base x 2^2 (0.8 s by default)
 
 
 def truncate(text: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -95,13 +106,21 @@ class Caller:
         backoff: Backoff = Backoff(),
         rng: random.Random | None = None,
         plain_http_hosts: frozenset[str] = frozenset(),
+        clock: Callable[[], float] = time.monotonic,
+        request_deadline: float = REQUEST_DEADLINE,
+        retry_budget: float = RETRY_BUDGET,
+        throttled_attempts: int | None = None,
     ) -> None:
         self.provider = provider
+        self._clock = clock
+        self.request_deadline = float(request_deadline)
+        self.retry_budget = float(retry_budget)
         self._plain_http_hosts = plain_http_hosts  # link-local metadata services only: they have no https
         self.client = client
         self.buckets = buckets
         self._sleep = sleep
         self.max_attempts = max(1, int(max_attempts))
+        self.throttled_attempts = max(self.max_attempts, int(throttled_attempts or 0))
         self.backoff = backoff
         self._rng = rng or random.Random()
         self._lock = threading.Lock()
@@ -119,24 +138,43 @@ class Caller:
         parse: Callable[[httpx.Response], dict[str, Any]],
     ) -> dict[str, Any]:
         attempt = 0
+        started = self._clock()
         while True:
             attempt += 1
-            self.buckets.get(call.group).acquire()
+            bucket = self.buckets.get(call.group)
+            bucket.acquire()
+            sent_at = bucket.now()
             with self._lock:
                 self.counts[call.action] += 1
             try:
-                return parse(self._send(call, build()))
+                result = parse(self._send(call, build()))
+            except Throttled as err:
+                bucket.throttled(sent_at)
+                self._retry_or_raise(call, err, attempt, started)
             except Retryable as err:
-                final = self._final(call, err, attempt)
-                if final is not None:
-                    raise final from err
-                with self._lock:
-                    self.retries[call.action] += 1
-                retry_after = err.retry_after if isinstance(err, Throttled) else None
-                delay = self.backoff.delay(attempt, rng=self._rng, retry_after=retry_after)
-                log.debug("%s %s attempt %d failed (%s); retrying in %.2fs",
-                          self.provider, call.action, attempt, type(err).__name__, delay)
-                self._sleep(delay)
+                self._retry_or_raise(call, err, attempt, started)
+            else:
+                bucket.succeeded()
+                return result
+
+    def _retry_or_raise(self, call: Call, err: Retryable, attempt: int, started: float) -> None:
+        """Sleep before the next attempt, or raise the error that ends the operation."""
+        final = self._final(call, err, attempt)
+        if final is not None:
+            raise final from err
+        retry_after = err.retry_after if isinstance(err, Throttled) else None
+        # The pacer has slowed down for a throttled request: a short pause is enough, not a long backoff.
+        step = min(attempt, THROTTLED_BACKOFF_STEPS) if isinstance(err, Throttled) else attempt
+        delay = self.backoff.delay(step, rng=self._rng, retry_after=retry_after)
+        spent = self._clock() - started
+        if spent + delay > self.retry_budget:
+            raise _with_note(err, f"gave up after {attempt} attempts in {spent:.1f}s "
+                                  f"(retry budget {self.retry_budget:g}s)") from err
+        with self._lock:
+            self.retries[call.action] += 1
+        log.debug("%s %s attempt %d failed (%s); retrying in %.2fs",
+                  self.provider, call.action, attempt, type(err).__name__, delay)
+        self._sleep(delay)
 
     def _final(self, call: Call, err: Retryable, attempt: int) -> ProviderError | None:
         """The error to raise now, or None to retry."""
@@ -150,7 +188,7 @@ class Caller:
                 "list before retrying",
                 provider=self.provider, code=err.code, request_id=err.request_id, status=err.status,
             )
-        if attempt >= self.max_attempts:
+        if attempt >= (self.throttled_attempts if isinstance(err, Throttled) else self.max_attempts):
             return err
         return None
 
@@ -158,16 +196,60 @@ class Caller:
         if request.url.host not in self._plain_http_hosts:
             require_secure(request.url, provider=self.provider)
         try:
-            response = self.client.send(request)
-            response.read()
-            return response
+            return self._within_deadline(call, request)
         except _NOT_SENT as exc:
             # status=0 marks "never sent", which `_final` may retry even for a write.
             raise Unavailable(f"{call.action}: cannot connect to {request.url.host}: {type(exc).__name__}",
                               provider=self.provider, status=0) from None
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, _DeadlinePassed) as exc:
             message = f"{call.action}: connection to {request.url.host} failed: {type(exc).__name__}"
+            if isinstance(exc, httpx.TimeoutException | _DeadlinePassed):
+                message = (f"provider {self.provider!r} is slow: {call.action}: no complete answer from "
+                           f"{request.url.host} within the {self.request_deadline:g}s request deadline")
             if call.write:
                 raise UnknownOutcome(message + " after the request was sent; list before retrying",
                                      provider=self.provider) from None
             raise Unavailable(message, provider=self.provider) from None
+
+    def _within_deadline(self, call: Call, request: httpx.Request) -> httpx.Response:
+        """Send and read the whole response, giving up once the request deadline has passed.
+
+        No single socket operation may wait longer than the deadline, and the deadline is checked
+        after every chunk (here, and by `DeadlineTransport` for a body an auth flow reads), so a
+        server trickling one byte at a time is cut off too. Deadlines use ``time.monotonic``.
+        """
+        deadline = self._clock() + self.request_deadline
+        request.extensions[DEADLINE_KEY] = deadline
+        configured = self.client.timeout.read or self.request_deadline
+        request.extensions["timeout"] = httpx.Timeout(min(configured, self.request_deadline)).as_dict()
+        response = self.client.send(request, stream=True)
+        if response.is_stream_consumed:  # an in-memory transport handed over a response already read
+            response.read()
+            return response
+        try:
+            chunks = []
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                if self._clock() > deadline:
+                    raise _DeadlinePassed
+        finally:
+            response.close()
+        if self._clock() > deadline:
+            raise _DeadlinePassed
+        whole = httpx.Response(response.status_code, headers=response.headers, content=b"".join(chunks),
+                               request=request, extensions=response.extensions)
+        whole.read()
+        return whole
+
+
+class _DeadlinePassed(Exception):
+    """The request deadline passed while the response was still arriving."""
+
+
+def _with_note(err: ProviderError, note: str) -> ProviderError:
+    """``err`` again, same type and fields, with ``note`` appended to its message."""
+    text = f"{super(ProviderError, err).__str__()}; {note}"
+    if isinstance(err, Throttled):
+        return Throttled(text, retry_after=err.retry_after, provider=err.provider, code=err.code,
+                         request_id=err.request_id, status=err.status)
+    return type(err)(text, provider=err.provider, code=err.code, request_id=err.request_id, status=err.status)

@@ -70,7 +70,7 @@ def test_schema_names_exactly_the_keys_the_model_emits():
 def test_render_json_validates_and_round_trips(p):
     doc = json.loads(render_json(p))
     validate_plan_document(doc)
-    assert doc["format_version"] == 2
+    assert doc["format_version"] == 3
     assert Plan.from_dict(doc).to_dict() == p.to_dict()
 
 
@@ -93,7 +93,7 @@ def mutate(path, value):
 
 
 @pytest.mark.parametrize(("path", "value", "expected"), [
-    (("format_version",), 1, "/format_version"),
+    (("format_version",), 2, "/format_version"),
     (("changes", 0, "reason_code"), "because", "/changes/0/reason_code"),
     (("changes", 0, "action"), "destroy", "/changes/0/action"),
     (("changes", 0, "address"), "bucket.x", "/changes/0/address"),

@@ -57,3 +57,22 @@ def test_provider_paces_task_calls_at_twenty_per_second_by_default_and_max_rps_o
         for _ in range(41):
             provider.client.rpc("DescribeScreenshotTask", {"StartTime": 1, "EndTime": 2})
         assert abs((clock.now - start) - 40 / expected) < 1e-6
+
+
+def test_throttling_lowers_the_rate_once_per_round_and_success_probes_back_up():
+    clock = FakeClock(0)
+    bucket = TokenBucket(20, clock=clock, sleep=clock.sleep)
+    for _ in range(10):  # the vendor accepted 5 per second
+        clock.now += 0.2
+        bucket.succeeded()
+    bucket.throttled(sent_at=clock.now)
+    cut = bucket.rate
+    assert 0.7 * 5 <= cut <= 0.7 * 6  # cut from what was accepted (about 5/s), not from the configured 20
+    bucket.throttled(sent_at=clock.now)  # more answers from the same round: no further cut
+    assert bucket.rate == cut
+    clock.now += 1.0
+    bucket.succeeded()
+    assert cut < bucket.rate < 6  # climbs back towards the learnt limit, flat near it
+    clock.now += 60
+    bucket.succeeded()
+    assert bucket.rate == 20  # and beyond it, probing, but never above the configured rate

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from livesnap_reconcile.core.expansion import (
+    DEFERRED_LISTED,
     SCHEDULE_LOOKAHEAD,
     StreamExpansion,
     at,
@@ -23,8 +24,8 @@ from livesnap_reconcile.core.expansion import (
     template_reference,
 )
 from livesnap_reconcile.core.schedule import Schedule
-from livesnap_reconcile.core.timeutil import DAY, parse_instant, split_interval
-from livesnap_reconcile.resources import Deferred, Resource
+from livesnap_reconcile.core.timeutil import DAY, nth_part, parse_instant, split_bounded
+from livesnap_reconcile.resources import Deferred, DeferredSummary, Resource
 from livesnap_reconcile.vendors.tencent.names import task_address
 from livesnap_reconcile.vendors.tencent.rule import KIND as RULE
 from livesnap_reconcile.vendors.tencent.rule import rule_address
@@ -33,6 +34,8 @@ from livesnap_reconcile.vendors.tencent.rule import rule_address
 TASK_START_HORIZON = 6 * DAY
 TASK_END_HORIZON = 7 * DAY
 TASK_MAX_SPAN = DAY
+# Parts built per occurrence: every part that can lie inside the horizon, then the listed deferred ones.
+PARTS_BUILT = TASK_END_HORIZON // TASK_MAX_SPAN + 2 + DEFERRED_LISTED
 
 DEFAULT_REGION = "ap-guangzhou"
 DEFAULT_INTERVAL = 10
@@ -57,7 +60,11 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
             with at(path):
                 out.resources.append(_rule(stream_name, snap_name, stream, snap, base, template, depends_on))
             continue
-        for start, end in _parts(snap, now=now, path=path):
+        parts, unlisted = _parts(snap, now=now, path=path)
+        if unlisted is not None:
+            out.unlisted = unlisted.merge(out.unlisted)
+            out.changes.append(unlisted.first)
+        for start, end in parts:
             if end <= now:
                 continue
             address = task_address(stream_name, snap_name, start)
@@ -110,9 +117,12 @@ def _first_unlisted(schedule: Schedule, *, now: int) -> list[int]:
     return []
 
 
-def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> list[tuple[int, int]]:
-    """Every ≤ 24 h part of the snapshot's window or listed schedule occurrences, by start.
+def _parts(snap: Mapping[str, Any], *, now: int,
+           path: str) -> tuple[list[tuple[int, int]], DeferredSummary | None]:
+    """The ≤ 24 h parts of the window or listed schedule occurrences that matter now, by start.
 
+    Parts that have ended are skipped and, of those beyond the horizon, only the first
+    `DEFERRED_LISTED` per occurrence are built: the rest are summarised, never materialised.
     Parts that share a start (only possible when occurrences longer than 24 h overlap) are one
     task: the longer one is kept, so addresses stay unique.
     """
@@ -129,10 +139,17 @@ def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> list[tuple[int, i
             schedule = Schedule.from_mapping(snap["schedule"])
         occurrences.extend(schedule.occurrences_between(now - schedule.duration, now + SCHEDULE_LOOKAHEAD))
     by_start: dict[int, int] = {}
+    unlisted: DeferredSummary | None = None
     for start, end in occurrences:
-        for part_start, part_end in split_interval(start, end, limit=TASK_MAX_SPAN):
+        parts, rest = split_bounded(start, end, limit=TASK_MAX_SPAN, after=now, keep=PARTS_BUILT)
+        for part_start, part_end in parts:
             by_start[part_start] = max(part_end, by_start.get(part_start, part_end))
-    return sorted(by_start.items())
+        if rest:
+            total = -(-(end - start) // TASK_MAX_SPAN)
+            first, last = nth_part(start, end, total - rest, limit=TASK_MAX_SPAN), nth_part(
+                start, end, total - 1, limit=TASK_MAX_SPAN)
+            unlisted = DeferredSummary(count=rest, first=not_before(*first), last=not_before(*last)).merge(unlisted)
+    return sorted(by_start.items()), unlisted
 
 
 def creatable(start: int, end: int, *, now: int) -> bool:
