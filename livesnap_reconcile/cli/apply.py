@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.main import GlobalOptions
+from livesnap_reconcile.cli.params import tty_progress
 from livesnap_reconcile.cli.plan import render, target_options
 from livesnap_reconcile.errors import LivesnapError, PlanFileError
 
@@ -88,6 +89,7 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
     from livesnap_reconcile.ops.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
+    session.progress = tty_progress()
     try:
         with state_lock(session, "apply") as backend:
             planned = compute_plan(session, backend, do_refresh=refresh, targets=targets, excludes=excludes)

@@ -7,6 +7,13 @@ import click
 from livesnap_reconcile.core.duration import duration_seconds
 
 
+def tty_progress():
+    """Where progress lines go: stderr when it is a terminal, nowhere when piped or captured."""
+    import sys
+
+    return (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
+
+
 def parse_duration(text: str, *, allow_negative: bool = False) -> float:
     """`30s`, `5m`, `1h30m`, `1d2h` or plain seconds -> seconds (`-30m` only if allowed)."""
     text = text.strip().lower()

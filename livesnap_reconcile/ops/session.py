@@ -29,6 +29,8 @@ class Session:
     emulator: Any = None
     providers: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # one-line notices for the user, shown after the output
+    # Progress for a person watching (the CLI sets it when stderr is a terminal): one line per step.
+    progress: Callable[[str], None] | None = None
     _backend: Any = None
 
     def backend(self):
@@ -155,7 +157,14 @@ def refresh(session: Session, desired: DesiredState, state, *, now: int) -> list
     def one(name: str) -> list[RemoteObject]:
         query = RefreshQuery(namespace=desired.namespace, known=state.known(name),
                              desired=tuple(r for r in desired.resources if r.provider == name), now=now)
-        return providers[name].refresh(query)
+        found = providers[name].refresh(query)
+        if session.progress:
+            session.progress(f"Refreshed provider {name}: {len(found)} object(s)")
+        return found
+
+    if session.progress and providers:
+        names = ", ".join(sorted(providers))
+        session.progress(f"Refreshing {len(providers)} provider{'s' if len(providers) != 1 else ''} ({names})...")
 
     with ThreadPoolExecutor(max_workers=max(1, len(providers))) as pool:
         results = list(pool.map(one, sorted(providers)))

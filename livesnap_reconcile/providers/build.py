@@ -41,7 +41,8 @@ class Wiring:
         transport = DeadlineTransport(self.transport or httpx.HTTPTransport(trust_env=False))
         client = httpx.Client(auth=auth, transport=transport, timeout=self.timeout, follow_redirects=False,
                               trust_env=False)
-        return Caller(provider=self.config.name, client=client, buckets=self.buckets, sleep=self.sleep,
+        return Caller(provider=self.config.name, vendor=self.config.vendor, client=client, buckets=self.buckets,
+                      sleep=self.sleep,
                       max_attempts=self.max_attempts, rng=self.rng,
                       request_deadline=self.request_deadline, retry_budget=self.retry_budget,
                       throttled_attempts=self.throttled_attempts)

@@ -110,8 +110,10 @@ class Caller:
         request_deadline: float = REQUEST_DEADLINE,
         retry_budget: float = RETRY_BUDGET,
         throttled_attempts: int | None = None,
+        vendor: str = "",
     ) -> None:
         self.provider = provider
+        self._who = f"provider {provider} ({vendor})" if vendor else f"provider {provider!r}"
         self._clock = clock
         self.request_deadline = float(request_deadline)
         self.retry_budget = float(retry_budget)
@@ -199,10 +201,10 @@ class Caller:
             return self._within_deadline(call, request)
         except _NOT_SENT as exc:
             # status=0 marks "never sent", which `_final` may retry even for a write.
-            raise Unavailable(f"{call.action}: cannot connect to {request.url.host}: {type(exc).__name__}",
-                              provider=self.provider, status=0) from None
+            raise Unavailable(f"{self._who}: cannot connect to {_origin(request.url)}: {_reason(exc)} "
+                              f"({call.action})", provider=self.provider, status=0) from None
         except (httpx.TransportError, _DeadlinePassed) as exc:
-            message = f"{call.action}: connection to {request.url.host} failed: {type(exc).__name__}"
+            message = f"{self._who}: connection to {_origin(request.url)} failed: {_reason(exc)} ({call.action})"
             if isinstance(exc, httpx.TimeoutException | _DeadlinePassed):
                 message = (f"provider {self.provider!r} is slow: {call.action}: no complete answer from "
                            f"{request.url.host} within the {self.request_deadline:g}s request deadline")
@@ -253,3 +255,19 @@ def _with_note(err: ProviderError, note: str) -> ProviderError:
         return Throttled(text, retry_after=err.retry_after, provider=err.provider, code=err.code,
                          request_id=err.request_id, status=err.status)
     return type(err)(text, provider=err.provider, code=err.code, request_id=err.request_id, status=err.status)
+
+
+def _origin(url: httpx.URL) -> str:
+    """``https://host[:port]``: where the request went, without path or query (which may be long)."""
+    port = f":{url.port}" if url.port else ""
+    return f"{url.scheme}://{url.host}{port}"
+
+
+def _reason(exc: BaseException) -> str:
+    """``connection refused`` from ``[Errno 111] Connection refused``; the class name when there is no text."""
+    text = str(exc).strip()
+    while text.startswith("[Errno"):
+        text = text.split("]", 1)[-1].strip()
+    text = text.split("\n", 1)[0][:160]
+    return (text[:1].lower() + text[1:]) if text else type(exc).__name__
+
