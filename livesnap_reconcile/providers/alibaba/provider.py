@@ -177,7 +177,8 @@ class AlibabaProvider:
         if kind != "template":
             raise Invalid(f"provider {self.name!r}: only templates are updated in place, not {kind}s", provider=self.name)
         self.client.rpc("UpdateLiveSnapshotTemplate", {"TemplateId": remote_id, **model.template_params(attributes)})
-        return self._template_from(remote_id, attributes)
+        # State records what the vendor kept, not what was asked (a format left out may be kept).
+        return self.get("template", remote_id) or self._template_from(remote_id, attributes)
 
     def delete(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> None:
         try:

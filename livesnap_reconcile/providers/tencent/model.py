@@ -34,11 +34,18 @@ def wire_template_id(value: Any, *, provider: str) -> int:
         raise Invalid(f"provider {provider!r}: Tencent template ids are integers, got {value!r}", provider=provider) from None
 
 
-def template_params(attributes: Mapping[str, Any]) -> dict[str, Any]:
+# Optional strings that Modify keeps when they are left out: an update sends "" to clear them.
+_CLEARABLE = ("description", "cos_prefix", "cos_file_name")
+
+
+def template_params(attributes: Mapping[str, Any], *, update: bool = False) -> dict[str, Any]:
+    """Create or Modify parameters; on Modify an unset clearable field is sent as an explicit ""."""
     params: dict[str, Any] = {}
     for attr, wire, kind in _TEMPLATE_FIELDS:
         value = attributes.get(attr)
         if value is None or (attr == "description" and value == ""):
+            if update and attr in _CLEARABLE:
+                params[wire] = ""
             continue
         params[wire] = kind(value)
     return params
