@@ -18,7 +18,9 @@ from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
 from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DAY = 86400
-LIST_SPAN = 30 * DAY  # ListLiveSnapshotJobs accepts at most 30 days per call
+# ListLiveSnapshotJobs accepts at most 30 days per call; a minute short of it, so a server that
+# compares strictly does not refuse every refresh.
+LIST_SPAN = 30 * DAY - 60
 PAGE_SIZE = 100
 
 

@@ -15,9 +15,11 @@ from livesnap_reconcile.errors import Invalid
 from livesnap_reconcile.resources import RemoteObject
 
 DAY = 86400
-WINDOW = 7 * DAY  # DescribeScreenshotTask: span <= 1 week
-STEP = 6 * DAY  # tasks last <= 24 h, so windows overlapping by a day contain every task whole
-HISTORY = 90 * DAY  # StartTime >= now - 90 days
+# Every documented maximum is kept a minute short of, so a server comparing strictly accepts it.
+LIMIT_MARGIN = 60
+WINDOW = 7 * DAY - LIMIT_MARGIN  # DescribeScreenshotTask: span <= 1 week
+STEP = WINDOW - DAY  # tasks last <= 24 h, so windows overlapping by a day contain every task whole
+HISTORY = 90 * DAY  # StartTime >= now - 90 days (callers add FIND_SLACK above that minimum)
 
 _TEMPLATE_FIELDS = (
     ("name", "TemplateName", str), ("interval", "SnapshotInterval", int), ("width", "Width", int),
@@ -107,7 +109,7 @@ def task_object(item: Mapping[str, Any], *, provider: str, now: int) -> RemoteOb
 
 
 def windows(lo: int, hi: int) -> list[tuple[int, int]]:
-    """Query windows [w, w + 7d], stepped by 6 days from ``lo`` until one reaches ``hi``.
+    """Query windows [w, w + WINDOW] (a minute short of 7 d), stepped by WINDOW - 1 d from ``lo``.
 
     A task of <= 24 h starting at s in [lo, hi] lies whole in the window whose start is the last
     one <= s, because that window reaches at least s + 1 day.

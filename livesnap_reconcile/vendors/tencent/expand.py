@@ -30,9 +30,12 @@ from livesnap_reconcile.vendors.tencent.rule import KIND as RULE
 from livesnap_reconcile.vendors.tencent.rule import rule_address
 
 # CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.
-TASK_START_HORIZON = 6 * DAY
-TASK_END_HORIZON = 7 * DAY
-TASK_MAX_SPAN = DAY
+# Each limit is kept a minute short of: a server comparing strictly (or a clock ahead of ours) must
+# not refuse every task on the boundary.
+LIMIT_MARGIN = 60
+TASK_START_HORIZON = 6 * DAY - LIMIT_MARGIN
+TASK_END_HORIZON = 7 * DAY - LIMIT_MARGIN
+TASK_MAX_SPAN = DAY - LIMIT_MARGIN
 
 DEFAULT_REGION = "ap-guangzhou"
 DEFAULT_INTERVAL = 10
@@ -130,13 +133,22 @@ def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> list[tuple[int, i
         occurrences.extend(schedule.occurrences_between(now - schedule.duration, now + SCHEDULE_LOOKAHEAD))
     by_start: dict[int, int] = {}
     for start, end in occurrences:
-        for part_start, part_end in split_interval(start, end, limit=TASK_MAX_SPAN):
+        for part_start, part_end in task_parts(start, end):
             by_start[part_start] = max(part_end, by_start.get(part_start, part_end))
     return sorted(by_start.items())
 
 
+def task_parts(start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end) in the fewest parts of at most TASK_MAX_SPAN, of even length.
+
+    Even parts, so a window of exactly 24 h is two tasks of 12 h, not one and a one-minute rest.
+    """
+    count = -(-(end - start) // TASK_MAX_SPAN)
+    return split_interval(start, end, limit=-(-(end - start) // max(count, 1)))
+
+
 def creatable(start: int, end: int, *, now: int) -> bool:
-    """Tencent's horizon: StartTime <= now + 6 d and EndTime < now + 7 d."""
+    """Tencent's horizon (StartTime <= now + 6 d, EndTime < now + 7 d), a minute short of each."""
     return start <= now + TASK_START_HORIZON and end < now + TASK_END_HORIZON
 
 
