@@ -172,7 +172,7 @@ class AlibabaProvider:
             job_id = str(data["JobId"])
             if attributes.get("status") == "paused":
                 return self.stop(job_id)
-            return self._must_get(job_id)
+            return model.starting(self._must_get(job_id))
         raise self._kind_error(kind)
 
     def update(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> RemoteObject:
