@@ -6,7 +6,8 @@ The official SDKs (test dependencies) ship typed request models: Tencent's ``{Ac
 "This parameter is required." on required fields). What we test here: every action our clients
 call and the emulator serves has such a model; every parameter our clients send during a full
 cycle of both vendors is a field the model knows, with the model's type, and every required field
-is sent; the emulator serves every action our clients call.
+is sent; the emulator serves every action our clients call and knows every field the Tencent
+models list (it answers UnknownParameter for any other; ICE's gateway ignores unknown fields).
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ import alibabacloud_ice20201109.models as ice_models
 import pytest
 from tencentcloud.live.v20180801 import models as tc_models
 
+from livesnap_reconcile.emulator import Emulator, Faults
 from livesnap_reconcile.emulator import ice as emu_ice
 from livesnap_reconcile.emulator import tencent_templates as emu_tc
+from livesnap_reconcile.emulator.clock import Clock
 from livesnap_reconcile.providers.alibaba.client import ACTIONS as ICE_ACTIONS
 from livesnap_reconcile.providers.alibaba.client import IceClient
 from livesnap_reconcile.providers.tencent.client import ACTIONS as TC_ACTIONS
 from livesnap_reconcile.providers.tencent.client import LiveClient
 from livesnap_reconcile.resources import Known, RefreshQuery
+from tests.emulator.helpers import Caller
 from tests.providers.conftest import T0, Sandbox
 from tests.providers.test_emulator_operations import ICE_TEMPLATE, TC_TEMPLATE, job_attrs, task_attrs
 
@@ -148,3 +152,12 @@ def test_ice_requests_send_only_known_fields_with_the_models_types_and_every_req
                 assert isinstance(params[name], str), (action, name, params[name])
             elif annotation in ("int", int):
                 assert isinstance(params[name], int) and not isinstance(params[name], bool), (action, name)
+
+
+@pytest.mark.parametrize("action", sorted(TC_ACTIONS))
+def test_the_emulator_knows_every_field_of_the_tencent_model(action):
+    caller = Caller(Emulator(clock=Clock(now=T0), faults=Faults(rps=0), seed=0))
+    dummy = {int: 1, str: "x", bool: False, float: 1.0}
+    params = {name: dummy[kind] for name, kind in tencent_fields(action).items() if kind in dummy}
+    answer = caller.tc(action, **params)
+    assert answer.get("Error", {}).get("Code") != "UnknownParameter", (action, answer)
