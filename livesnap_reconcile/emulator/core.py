@@ -199,6 +199,7 @@ class Emulator(HooksMixin):
                 raise ApiError("InvalidAction", f"The action `{action}` does not exist.")
             if request.headers.get("x-tc-version") != tencent.VERSION:
                 raise ApiError("NoSuchVersion", "The requested version does not exist.")
+            tencent.check_region(action, request.headers.get("x-tc-region"))
             raw_query = request.url.query.decode("ascii", "replace")
             self._verify_tc3(request, body, raw_query, service="live")
             params = self._tencent_params(request, body, raw_query)

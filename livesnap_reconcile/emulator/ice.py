@@ -81,7 +81,8 @@ def _time(p: dict[str, str], name: str) -> float | None:
     try:
         return parse_ice_time(raw)
     except ValueError:
-        raise ApiError("InvalidParameter", f"{name} must look like yyyy-MM-ddTHH:mm:ssZ (UTC).") from None
+        # ListLiveSnapshotJobs documents MalformedStartTime / MalformedEndTime (400) for these.
+        raise ApiError(f"Malformed{name}", f"Specified parameter {name} is not valid.") from None
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
@@ -136,9 +137,9 @@ def submit_job(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[st
     template = txn.data["ice"]["templates"].get(_str(p, "TemplateId", required=True, max_len=64))
     if template is None:
         raise ApiError("TemplateNotFound", "No such template.", status=404)
-    live = url not in txn.data["offline"]
-    if live and _started(txn) >= MAX_STARTED:
-        raise ApiError("JobLimitExceeded", "Job limit exceeded.")
+    # JobLimitExceeded is documented for start commands only, not for Submit: a job submitted at
+    # the limit is accepted and stays init, like one whose stream is not live.
+    live = url not in txn.data["offline"] and _started(txn) < MAX_STARTED
     job_id = ice_id(txn.data, seed=seed, kind="job")
     stamp = ice_time(now)
     txn.data["ice"]["jobs"][job_id] = {
@@ -164,7 +165,7 @@ def list_jobs(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[str
     end = float(int(now)) if end is None else end
     start = end - WEEK if start is None else start
     if end < start:
-        raise ApiError("InvalidParameter", "EndTime must not be earlier than StartTime.")
+        raise ApiError("EndTimeMismatch", "Specified end time does not match the start time.")
     if end - start > MAX_SPAN:
         raise ApiError("InvalidParameter", "The span between StartTime and EndTime must not exceed 30 days.")
     items = [j for j in txn.data["ice"]["jobs"].values()

@@ -179,3 +179,13 @@ def delete_task(p: dict[str, Any], txn: Txn, *, now: float, seed: int) -> dict[s
     del txn.data["tencent"]["tasks"][task["TaskId"]]
     txn.wrote = True
     return {}
+
+
+# The task actions are documented for Region ap-guangzhou only; other regions are refused.
+TASK_REGION = "ap-guangzhou"
+_TASK_ACTIONS = ("CreateScreenshotTask", "DescribeScreenshotTask", "StopScreenshotTask", "DeleteScreenshotTask")
+
+
+def check_region(action: str, region: str | None) -> None:
+    if action in _TASK_ACTIONS and region and region != TASK_REGION:
+        raise ApiError("UnsupportedRegion", f"{action} is only available in region {TASK_REGION}.")

@@ -41,8 +41,24 @@ def attribute_diff(kind: str, before: Mapping[str, Any] | None,
         return (), ()  # the common case at scale: skip building the comparable copies
     kind_spec = spec(kind)
     paths = changed_paths(*kind_spec.compare_pair(before or {}, after or {}))
-    forcing = tuple(p for p in paths if p.split(".", 1)[0] in kind_spec.immutable)
+    forcing = tuple(p for p in paths if p.split(".", 1)[0] in kind_spec.immutable
+                    or _cleared(p, kind_spec.unclearable, before or {}, after or {}))
     return paths, forcing
+
+
+def _cleared(path: str, unclearable: frozenset[str], before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    root = path.split(".", 1)[0]
+    return root in unclearable and before.get(root) not in (None, "") and after.get(root) in (None, "")
+
+
+def replacement_reason(kind: str, forcing: tuple[str, ...]) -> str:
+    """Why a change of these paths replaces the object, in a plan's words."""
+    immutable = spec(kind).immutable
+    fixed = [p for p in forcing if p.split(".", 1)[0] in immutable]
+    cleared = [p for p in forcing if p not in fixed]
+    parts = (["immutable attribute changed: " + ", ".join(fixed)] if fixed else []) \
+        + (["the vendor cannot clear " + ", ".join(cleared) + " in place"] if cleared else [])
+    return "; ".join(parts)
 
 
 def same_object(kind: str, recorded: Mapping[str, Any], remote: Mapping[str, Any]) -> tuple[str, ...]:

@@ -226,7 +226,7 @@ class _Context:
             if successor is not None:
                 return [successor]
             return [Change(d.address, Action.REPLACE, d.kind, d.provider,
-                           "immutable attribute changed: " + ", ".join(forcing), before=current, after=after,
+                           compare.replacement_reason(d.kind, forcing), before=current, after=after,
                            remote_id=e.remote_id, depends_on=d.depends_on, diff=paths,
                            forces_replacement=forcing, reason_code=Reason.IMMUTABLE_CHANGED)]
         out: list[Change] = []

@@ -20,7 +20,8 @@ _BY_NAME = {v.name: v for v in _VENDORS}
 _KINDS: dict[str, KindSpec] = {}
 for _vendor in _VENDORS:
     for _spec in _vendor.kinds:
-        _KINDS.setdefault(_spec.kind, _spec)  # a kind two vendors share has one set of rules
+        # A kind two vendors share has one set of rules, which each vendor may add to.
+        _KINDS[_spec.kind] = _KINDS[_spec.kind].shared_with(_spec) if _spec.kind in _KINDS else _spec
 
 
 class UnknownKind(LivesnapError):

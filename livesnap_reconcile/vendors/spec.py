@@ -43,6 +43,9 @@ class KindSpec:
     # (observed rather than configured, or carried by the desired side only).
     immutable: tuple[str, ...] = ()
     ignored: frozenset[str] = frozenset()
+    # Optional attributes the vendor cannot clear in place (an update that leaves one out keeps
+    # the old value): removing one replaces the object, instead of an update that never lands.
+    unclearable: frozenset[str] = frozenset()
     # Others refer to objects of this kind as ``{"ref": address}`` until their id is known.
     referenced: bool = False
     # The vendor cannot delete it: retiring it stops and forgets it, so a forget destroys.
@@ -59,6 +62,10 @@ class KindSpec:
     shape: Mapping[str, tuple[type | None, ...]] = {}
     # The attribute holding a reference to a `referenced` object: ``{"ref": address}`` or ``{"id": id}``.
     reference_field: str | None = None
+
+    def shared_with(self, other: KindSpec) -> KindSpec:
+        """The one spec of a kind that two vendors register (the default: the first one's)."""
+        return self
 
     def reference(self, attributes: Attributes) -> Mapping[str, Any]:
         """The reference this object holds (``{}`` for none)."""

@@ -6,6 +6,8 @@ planner orders template writes before their users and their users' deletes befor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from livesnap_reconcile.vendors.spec import KindSpec
 
 
@@ -14,6 +16,12 @@ class TemplateSpec(KindSpec):
     referenced = True
     shape = {"name": (str,), "interval": (int,)}
     per_stream = False
+
+    def __init__(self, unclearable: Iterable[str] = ()) -> None:
+        self.unclearable = frozenset(unclearable)
+
+    def shared_with(self, other: KindSpec) -> KindSpec:
+        return TemplateSpec(self.unclearable | other.unclearable)
 
     def owner_prefix(self, namespace: str) -> str | None:
         return f"{namespace}-"

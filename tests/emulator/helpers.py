@@ -58,13 +58,15 @@ class Caller:
     def ice(self, action: str, *, method: str = "POST", **params: Any) -> httpx.Response:
         return self.client.send(self.ice_request(action, method=method, **params))
 
-    def tc(self, action: str, *, method: str = "POST", version: str = "2018-08-01", **params: Any) -> dict[str, Any]:
-        resp = self.tc_raw(action, method=method, version=version, **params)
+    def tc(self, action: str, *, method: str = "POST", version: str = "2018-08-01", region: str | None = None,
+           **params: Any) -> dict[str, Any]:
+        resp = self.tc_raw(action, method=method, version=version, region=region, **params)
         assert resp.status_code == 200 and resp.headers["content-type"] == "application/json"
         result: dict[str, Any] = resp.json()["Response"]
         return result
 
-    def tc_raw(self, action: str, *, method: str = "POST", version: str = "2018-08-01", **params: Any) -> httpx.Response:
+    def tc_raw(self, action: str, *, method: str = "POST", version: str = "2018-08-01", region: str | None = None,
+               **params: Any) -> httpx.Response:
         secret_id, secret_key = self.keys["tencent"]
         ts = int(self._now())
         body = json.dumps(params).encode() if method == "POST" else b""
@@ -79,6 +81,8 @@ class Caller:
         headers.update({"X-TC-Action": action, "X-TC-Version": version, "X-TC-Timestamp": str(ts),
                         "Authorization": f"TC3-HMAC-SHA256 Credential={secret_id}/{date}/live/tc3_request, "
                                          f"SignedHeaders=content-type;host, Signature={sig}"})
+        if region:
+            headers["X-TC-Region"] = region
         return self.client.request(method, "/" + (f"?{query}" if query else ""), headers=headers, content=body)
 
 

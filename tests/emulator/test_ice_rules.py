@@ -19,17 +19,29 @@ def test_submit_starts_live_streams_and_inits_offline_ones(caller, emu):
     assert (resp.status_code, resp.json()["Code"]) == (400, "StreamNotFound")
 
 
-def test_at_most_100_started_jobs(caller, emu):
+def test_at_most_100_started_jobs_is_a_start_rule_not_a_submit_rule(caller, emu):
     tpl = ice_template(caller)
     for i in range(100):
         assert submit_job(caller, tpl, name=f"j{i}").status_code == 200
-    resp = submit_job(caller, tpl, name="j100")
+    extra = submit_job(caller, tpl, name="j100")  # accepted, not run: Submit documents no limit
+    assert extra.status_code == 200
+    status = {j["JobId"]: j["Status"] for j in emu.alibaba_jobs()}
+    assert status[extra.json()["JobId"]] == "init"
+    resp = caller.ice("SendLiveSnapshotJobCommand", JobId=extra.json()["JobId"], Command="start")
     assert (resp.status_code, resp.json()["Code"]) == (400, "JobLimitExceeded")
     first = emu.alibaba_jobs()[0]["JobId"]
     caller.ice("SendLiveSnapshotJobCommand", JobId=first, Command="stop")
-    assert submit_job(caller, tpl, name="j100").status_code == 200
-    resp = caller.ice("SendLiveSnapshotJobCommand", JobId=first, Command="start")
-    assert (resp.status_code, resp.json()["Code"]) == (400, "JobLimitExceeded")
+    assert caller.ice("SendLiveSnapshotJobCommand", JobId=extra.json()["JobId"], Command="start").status_code == 200
+
+
+def test_bad_list_times_answer_the_documented_codes(caller):
+    def code(**times):
+        resp = caller.ice("ListLiveSnapshotJobs", method="GET", **times)
+        return resp.status_code, resp.json()["Code"]
+
+    assert code(StartTime="yesterday") == (400, "MalformedStartTime")
+    assert code(StartTime="2026-11-24T00:00:00Z", EndTime="soon") == (400, "MalformedEndTime")
+    assert code(StartTime="2026-11-24T00:00:00Z", EndTime="2026-11-23T00:00:00Z") == (400, "EndTimeMismatch")
 
 
 def test_list_filters_and_time_window(caller, emu, clock):

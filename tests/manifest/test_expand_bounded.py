@@ -26,10 +26,11 @@ from livesnap_reconcile.plan.planner import make_plan
 from livesnap_reconcile.plan.render_json import render_json, validate_plan_document
 from livesnap_reconcile.plan.render_markdown import render_markdown
 from livesnap_reconcile.plan.render_text import render_summary, render_text
+from livesnap_reconcile.vendors.tencent.expand import TASK_END_HORIZON, TASK_START_HORIZON
 from tests.manifest.expand_support import DAY, HOUR, NOW, manifest, tencent, ts, window
 
 END_OF_TIME = ts("9999-12-31T23:59:59+00:00")
-HORIZON_PARTS = 8  # ≤ 24 h parts a window can have inside the 7-day horizon (one may be in progress)
+HORIZON_PARTS = 9  # ≤ 24 h parts (a minute short, even) inside the 7-day horizon (one may be in progress)
 
 
 def _to_9999(start: int) -> dict[str, str]:
@@ -49,12 +50,13 @@ def test_window_to_9999_builds_the_horizon_and_counts_the_rest():
     state = expand(data, now=NOW)
     tasks = [r for r in state.resources if r.kind == "task"]
     assert 1 <= len(tasks) <= HORIZON_PARTS and len(state.deferred) == DEFERRED_LISTED
-    total_parts = -(-(END_OF_TIME - NOW) // DAY)
+    length = DAY
+    total_parts = -(-(END_OF_TIME - NOW) // length)
     assert state.deferred_summary is not None
     assert state.deferred_summary.count == total_parts - len(tasks)
     assert state.deferred_summary.first == min(d.not_before for d in state.deferred)
-    last_start = NOW + (total_parts - 1) * DAY
-    assert state.deferred_summary.last == max(last_start - 6 * DAY, END_OF_TIME - 7 * DAY + 1)
+    last_start = NOW + (total_parts - 1) * length
+    assert state.deferred_summary.last == max(last_start - TASK_START_HORIZON, END_OF_TIME - TASK_END_HORIZON + 1)
     assert state.next_change_at is not None and state.next_change_at < NOW + DAY
 
 

@@ -63,10 +63,9 @@ def test_long_window_is_split_in_day_parts_and_ended_parts_dropped():
 @pytest.mark.parametrize(
     ("start", "end", "desired"),
     [
-        (NOW + 6 * DAY, NOW + 6 * DAY + HOUR, True),  # StartTime <= now + 6 d
-        (NOW + 6 * DAY + 1, NOW + 6 * DAY + HOUR, False),
-        (NOW + 6 * DAY, NOW + 7 * DAY - 1, True),  # EndTime < now + 7 d
-        (NOW + 6 * DAY, NOW + 7 * DAY, False),
+        (NOW + 6 * DAY - 60, NOW + 6 * DAY + HOUR, True),  # StartTime <= now + 6 d, less a minute
+        (NOW + 6 * DAY - 59, NOW + 6 * DAY + HOUR, False),
+        (NOW + 6 * DAY - 60, NOW + 7 * DAY - 120, True),  # the longest part still ends before 7 d - 1 min
     ],
 )
 def test_horizon_boundaries(start, end, desired):
@@ -84,13 +83,14 @@ def test_deferred_reports_the_first_second_it_can_be_created():
             provider="css-gz",
             start=start,
             end=start + 20 * HOUR,
-            not_before=start - 6 * DAY,
+            not_before=start - 6 * DAY + 60,  # a minute inside the 6 d horizon
         ),
     )
-    assert state.next_change_at == start - 6 * DAY
-    # For a full 24 h part the end rule is the later one: EndTime < t + 7 d.
-    state = _expand({"w": {"template": "thumbs", "window": window(start, start + DAY)}})
-    assert state.deferred[0].not_before == start - 6 * DAY + 1
+    assert state.next_change_at == start - 6 * DAY + 60
+    # Even the longest part (24 h less a minute) meets the end rule (EndTime < t + 7 d, less a
+    # minute) once it meets the start rule.
+    state = _expand({"w": {"template": "thumbs", "window": window(start, start + DAY - 60)}})
+    assert state.deferred[0].not_before == start - 6 * DAY + 60
 
 
 def test_address_shows_seconds_only_when_the_start_has_them():
@@ -114,7 +114,7 @@ def test_schedule_lists_fourteen_days_and_defers_beyond_the_horizon():
     # The last listed start is <= now + 14 d (Dec 9 02:00Z), so Dec 9 11:00Z is not listed yet.
     assert deferred[-1] == "task.lobby.news[2026-12-08T11:00Z]"
     assert len(deferred) == 6
-    assert state.next_change_at == ts("2026-11-25T19:00:00+08:00")  # Dec 1st becomes creatable
+    assert state.next_change_at == ts("2026-11-25T19:01:00+08:00")  # Dec 1st becomes creatable (6 d less a minute)
 
 
 def test_in_progress_schedule_occurrence_starts_now():
@@ -144,7 +144,7 @@ def test_schedule_starting_weeks_ahead_reports_when_its_first_task_becomes_creat
     schedule = {"start": "20:00", "duration": "1h", "timezone": "UTC", "from": "2027-01-10"}
     state = _expand({"s": {"template": "thumbs", "schedule": schedule}})
     assert _tasks(state) == {} and state.deferred == ()
-    assert state.next_change_at == ts("2027-01-10T20:00:00+00:00") - 6 * DAY
+    assert state.next_change_at == ts("2027-01-10T20:00:00+00:00") - 6 * DAY + 60
 
 
 def test_spring_forward_gap_start_happens_once_shifted_by_the_gap():

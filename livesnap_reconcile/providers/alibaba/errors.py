@@ -21,6 +21,8 @@ _AUTH_PREFIXES = (
     "NoPermission", "IncompleteSignature", "MissingSecurityToken",
 )
 _NOT_FOUND = ("JobNotFound", "TemplateNotFound")
+# Quota codes, with what the limit is in words (ICE live-snapshot user guide).
+LIMIT_HINTS = {"JobLimitExceeded": "ICE allows 100 concurrent snapshot jobs per account; stop unused ones"}
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
@@ -50,6 +52,8 @@ def map_error(response: httpx.Response, *, provider: str, action: str) -> Provid
     status = response.status_code
     code, message, request_id = _fields(response)
     text = f"{action} failed: HTTP {status} {code}: {message}".rstrip(": ")
+    if code in LIMIT_HINTS:
+        text = f"{action} failed: {LIMIT_HINTS[code]} (HTTP {status} {code}: {message})"
     kw: dict[str, Any] = {"provider": provider, "code": code, "request_id": request_id, "status": status}
     retry_after = _retry_after(response.headers)
     if retry_after is not None or code.startswith("Throttling") or status == 429:

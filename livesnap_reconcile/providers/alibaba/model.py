@@ -89,6 +89,18 @@ def job_object(data: Mapping[str, Any], *, provider: str) -> RemoteObject:
     )
 
 
+def starting(obj: RemoteObject) -> RemoteObject:
+    """A job we just submitted to run: ICE starts it asynchronously, so ``init`` means "starting".
+
+    Recorded as ``started`` (what was asked and is under way), so the next refresh seeing it run is
+    no drift; one still ``init`` then is "not started yet", which `vendors.alibaba.job` tells apart.
+    """
+    if obj.status != "init":
+        return obj
+    return RemoteObject(kind=obj.kind, provider=obj.provider, remote_id=obj.remote_id,
+                        attributes={**obj.attributes, "status": "started"}, status=obj.status, extra=obj.extra)
+
+
 def job_object_from_list(item: Mapping[str, Any], *, recorded: Mapping[str, Any], provider: str) -> RemoteObject:
     """A job from a `ListLiveSnapshotJobs` item, for a job whose recorded JobName it carries.
 

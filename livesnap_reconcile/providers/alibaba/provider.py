@@ -18,7 +18,9 @@ from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
 from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DAY = 86400
-LIST_SPAN = 30 * DAY  # ListLiveSnapshotJobs accepts at most 30 days per call
+# ListLiveSnapshotJobs accepts at most 30 days per call; a minute short of it, so a server that
+# compares strictly does not refuse every refresh.
+LIST_SPAN = 30 * DAY - 60
 PAGE_SIZE = 100
 
 
@@ -170,14 +172,15 @@ class AlibabaProvider:
             job_id = str(data["JobId"])
             if attributes.get("status") == "paused":
                 return self.stop(job_id)
-            return self._must_get(job_id)
+            return model.starting(self._must_get(job_id))
         raise self._kind_error(kind)
 
     def update(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> RemoteObject:
         if kind != "template":
             raise Invalid(f"provider {self.name!r}: only templates are updated in place, not {kind}s", provider=self.name)
         self.client.rpc("UpdateLiveSnapshotTemplate", {"TemplateId": remote_id, **model.template_params(attributes)})
-        return self._template_from(remote_id, attributes)
+        # State records what the vendor kept, not what was asked (a format left out may be kept).
+        return self.get("template", remote_id) or self._template_from(remote_id, attributes)
 
     def delete(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> None:
         try:

@@ -18,6 +18,11 @@ from livesnap_reconcile.providers.http import Call, Caller
 from livesnap_reconcile.providers.tencent.errors import map_error, map_http_status
 
 VERSION = "2018-08-01"
+# The screenshot task actions are documented for Region ap-guangzhou only (China site, 267/70279-81),
+# whatever region the templates' COS storage is in.
+TASK_REGION = "ap-guangzhou"
+TASK_ACTIONS = frozenset({"CreateScreenshotTask", "DescribeScreenshotTask", "StopScreenshotTask",
+                          "DeleteScreenshotTask"})
 
 # (bucket group, non-idempotent write?) per action.
 ACTIONS: dict[str, tuple[str, bool]] = {
@@ -52,8 +57,9 @@ class LiveClient:
             "X-TC-Version": VERSION,
             "X-TC-Language": "en-US",
         }
-        if self.region:
-            headers["X-TC-Region"] = self.region
+        region = TASK_REGION if action in TASK_ACTIONS else self.region
+        if region:
+            headers["X-TC-Region"] = region
         body = json.dumps(dict(params)).encode("utf-8")
         return httpx.Request("POST", self.endpoint + "/", content=body, headers=headers)
 

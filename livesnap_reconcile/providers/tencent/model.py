@@ -15,9 +15,11 @@ from livesnap_reconcile.errors import Invalid
 from livesnap_reconcile.resources import RemoteObject
 
 DAY = 86400
-WINDOW = 7 * DAY  # DescribeScreenshotTask: span <= 1 week
-STEP = 6 * DAY  # tasks last <= 24 h, so windows overlapping by a day contain every task whole
-HISTORY = 90 * DAY  # StartTime >= now - 90 days
+# Every documented maximum is kept a minute short of, so a server comparing strictly accepts it.
+LIMIT_MARGIN = 60
+WINDOW = 7 * DAY - LIMIT_MARGIN  # DescribeScreenshotTask: span <= 1 week
+STEP = WINDOW - DAY  # tasks last <= 24 h, so windows overlapping by a day contain every task whole
+HISTORY = 90 * DAY  # StartTime >= now - 90 days (callers add FIND_SLACK above that minimum)
 
 _TEMPLATE_FIELDS = (
     ("name", "TemplateName", str), ("interval", "SnapshotInterval", int), ("width", "Width", int),
@@ -34,11 +36,18 @@ def wire_template_id(value: Any, *, provider: str) -> int:
         raise Invalid(f"provider {provider!r}: Tencent template ids are integers, got {value!r}", provider=provider) from None
 
 
-def template_params(attributes: Mapping[str, Any]) -> dict[str, Any]:
+# Optional strings that Modify keeps when they are left out: an update sends "" to clear them.
+_CLEARABLE = ("description", "cos_prefix", "cos_file_name")
+
+
+def template_params(attributes: Mapping[str, Any], *, update: bool = False) -> dict[str, Any]:
+    """Create or Modify parameters; on Modify an unset clearable field is sent as an explicit ""."""
     params: dict[str, Any] = {}
     for attr, wire, kind in _TEMPLATE_FIELDS:
         value = attributes.get(attr)
         if value is None or (attr == "description" and value == ""):
+            if update and attr in _CLEARABLE:
+                params[wire] = ""
             continue
         params[wire] = kind(value)
     return params
@@ -100,7 +109,7 @@ def task_object(item: Mapping[str, Any], *, provider: str, now: int) -> RemoteOb
 
 
 def windows(lo: int, hi: int) -> list[tuple[int, int]]:
-    """Query windows [w, w + 7d], stepped by 6 days from ``lo`` until one reaches ``hi``.
+    """Query windows [w, w + WINDOW] (a minute short of 7 d), stepped by WINDOW - 1 d from ``lo``.
 
     A task of <= 24 h starting at s in [lo, hi] lies whole in the window whose start is the last
     one <= s, because that window reaches at least s + 1 day.

@@ -177,9 +177,12 @@ class TencentProvider:
     def update(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> RemoteObject:
         if kind != "template":
             raise Invalid(f"provider {self.name!r}: only templates are updated in place, not {kind}s", provider=self.name)
-        params = {"TemplateId": model.wire_template_id(remote_id, provider=self.name), **model.template_params(attributes)}
+        params = {"TemplateId": model.wire_template_id(remote_id, provider=self.name),
+                  **model.template_params(attributes, update=True)}
         self.client.rpc("ModifyLiveSnapshotTemplate", params)
-        return self._template_from(remote_id, attributes)
+        # State records what the vendor kept, not what was asked: a field it did not change then
+        # shows as a difference in the next plan instead of being hidden.
+        return self.get("template", remote_id) or self._template_from(remote_id, attributes)
 
     def delete(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> None:
         if kind == "template":

@@ -10,7 +10,7 @@ from livesnap_reconcile.vendors.template import TemplateSpec
 
 VENDOR = Vendor(
     rules=AlibabaRules(),
-    kinds=(TemplateSpec(), JobSpec()),
+    kinds=(TemplateSpec(unclearable=("overwrite_format", "sequence_format")), JobSpec()),
     client="livesnap_reconcile.providers.alibaba",
     default_endpoint=lambda region: f"https://ice.{region}.aliyuncs.com",
     rates={"ice": 50.0},

@@ -41,7 +41,7 @@ class JobSpec(KindSpec):
 
     def status_drift(self, recorded: Attributes, obj: RemoteObject, now: int) -> StatusDrift | None:
         was, is_now = recorded.get("status"), obj.attributes.get("status")
-        if was == is_now:
+        if was == is_now or _not_started_yet(recorded, obj):
             return None
         return StatusDrift(str(is_now), f"job {obj.remote_id} is {obj.status or is_now} (state says {was})")
 
@@ -63,6 +63,9 @@ class JobSpec(KindSpec):
         return "start" if desired.get("status") == "started" else "stop"
 
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
+        if obj is not None and _not_started_yet(recorded, obj):
+            return Because(Reason.DESIRED_STATUS, "job has not started yet (ICE starts a submitted job "
+                           "asynchronously, once its stream is live)")
         if obj is not None and obj.attributes.get("status") != recorded.get("status"):
             return Because(Reason.STATUS_CHANGED_OUTSIDE, f"job was {obj.attributes.get('status')} outside livesnap")
         return super().status_reason(recorded, obj, desired)
@@ -72,3 +75,8 @@ class JobSpec(KindSpec):
 
     def unexpected(self, obj: RemoteObject, namespace: str) -> bool:
         return super().unexpected(obj, namespace) and not _paused(obj.attributes)  # a retired predecessor
+
+
+def _not_started_yet(recorded: Attributes, obj: RemoteObject) -> bool:
+    """``init`` is a job that never ran (ICE's own word), not one paused outside livesnap."""
+    return obj.status == "init" and recorded.get("status") == "started"

@@ -31,8 +31,13 @@ from livesnap_reconcile.vendors.tencent.rule import KIND as RULE
 from livesnap_reconcile.vendors.tencent.rule import rule_address
 
 # CreateScreenshotTask: StartTime <= now + 6 d, EndTime < now + 7 d, EndTime - StartTime <= 24 h.
-TASK_START_HORIZON = 6 * DAY
-TASK_END_HORIZON = 7 * DAY
+# Each limit is kept a minute short of: a server comparing strictly (or a clock ahead of ours) must
+# not refuse every task on the boundary.
+LIMIT_MARGIN = 60
+TASK_START_HORIZON = 6 * DAY - LIMIT_MARGIN
+TASK_END_HORIZON = 7 * DAY - LIMIT_MARGIN
+# Parts are exactly the documented maximum (EndTime - StartTime <= 24 h, inclusive): whole days
+# keep the parts of overlapping or repeating occurrences on one grid, so they are built once.
 TASK_MAX_SPAN = DAY
 # Parts built per occurrence: every part that can lie inside the horizon, then the listed deferred ones.
 PARTS_BUILT = TASK_END_HORIZON // TASK_MAX_SPAN + 2 + DEFERRED_LISTED
@@ -141,19 +146,19 @@ def _parts(snap: Mapping[str, Any], *, now: int,
     by_start: dict[int, int] = {}
     unlisted: DeferredSummary | None = None
     for start, end in occurrences:
-        parts, rest = split_bounded(start, end, limit=TASK_MAX_SPAN, after=now, keep=PARTS_BUILT)
+        limit = TASK_MAX_SPAN
+        parts, rest = split_bounded(start, end, limit=limit, after=now, keep=PARTS_BUILT)
         for part_start, part_end in parts:
             by_start[part_start] = max(part_end, by_start.get(part_start, part_end))
         if rest:
-            total = -(-(end - start) // TASK_MAX_SPAN)
-            first, last = nth_part(start, end, total - rest, limit=TASK_MAX_SPAN), nth_part(
-                start, end, total - 1, limit=TASK_MAX_SPAN)
+            total = -(-(end - start) // limit)
+            first, last = nth_part(start, end, total - rest, limit=limit), nth_part(start, end, total - 1, limit=limit)
             unlisted = DeferredSummary(count=rest, first=not_before(*first), last=not_before(*last)).merge(unlisted)
     return sorted(by_start.items()), unlisted
 
 
 def creatable(start: int, end: int, *, now: int) -> bool:
-    """Tencent's horizon: StartTime <= now + 6 d and EndTime < now + 7 d."""
+    """Tencent's horizon (StartTime <= now + 6 d, EndTime < now + 7 d), a minute short of each."""
     return start <= now + TASK_START_HORIZON and end < now + TASK_END_HORIZON
 
 
