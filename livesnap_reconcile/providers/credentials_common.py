@@ -88,6 +88,16 @@ def read_json(path: Path, *, provider: str) -> Any:
         ) from None
 
 
+def read_token_file(token_file: str, *, provider: str, vendor: str, what: str) -> str:
+    """The token in ``token_file`` (re-read on every fetch: CI and RRSA rotate it), stripped."""
+    path = Path(token_file)
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise AuthError(f"provider {provider!r} ({vendor}): cannot read the {what} file {path}: "
+                        f"{type(exc).__name__}", provider=provider) from None
+
+
 def missing(provider: str, vendor: str, tried: list[str]) -> AuthError:
     return AuthError(
         f"provider {provider!r} ({vendor}): no credentials found; tried " + ", ".join(tried),

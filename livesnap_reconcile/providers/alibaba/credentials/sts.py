@@ -11,7 +11,6 @@ raise with a secret, a session token or the OIDC token.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,7 +27,7 @@ from livesnap_reconcile.providers.credential_source import (
     guarded,
     parse_expiry,
 )
-from livesnap_reconcile.providers.credentials_common import Credentials, clean
+from livesnap_reconcile.providers.credentials_common import Credentials, clean, read_token_file
 
 VERSION = "2015-04-01"
 DEFAULT_DURATION = 3600
@@ -103,12 +102,7 @@ def assume_role_with_oidc(ctx: Context, *, role_arn: str, provider_arn: str, tok
     session = session_name(ctx, name)
 
     def fetch() -> Credentials:
-        path = Path(token_file)
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise AuthError(f"provider {ctx.provider!r} (alibaba): cannot read the OIDC token file {path}: "
-                            f"{type(exc).__name__}", provider=ctx.provider) from None
+        token = read_token_file(token_file, provider=ctx.provider, vendor="alibaba", what="OIDC token")
         params = {"RoleArn": role_arn, "OIDCProviderArn": provider_arn, "OIDCToken": token,
                   "RoleSessionName": session, "DurationSeconds": duration or DEFAULT_DURATION, "Policy": policy}
         data = fetcher.call("AssumeRoleWithOIDC", lambda: _request(url, "AssumeRoleWithOIDC", params),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,7 +24,7 @@ from livesnap_reconcile.providers.credential_source import (
     endpoint_url,
     guarded,
 )
-from livesnap_reconcile.providers.credentials_common import Credentials, clean
+from livesnap_reconcile.providers.credentials_common import Credentials, clean, read_token_file
 from livesnap_reconcile.providers.tencent.auth import Tc3Auth
 from livesnap_reconcile.providers.tencent.errors import map_error, map_http_status
 
@@ -109,12 +108,7 @@ def assume_role_with_web_identity(ctx: Context, *, role_arn: str, provider_id: s
     session = session_name(ctx, name)
 
     def fetch() -> Credentials:
-        path = Path(token_file)
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise AuthError(f"provider {ctx.provider!r} (tencent): cannot read the web identity token file {path}: "
-                            f"{type(exc).__name__}", provider=ctx.provider) from None
+        token = read_token_file(token_file, provider=ctx.provider, vendor="tencent", what="web identity token")
         params = {"ProviderId": provider_id, "WebIdentityToken": token, "RoleArn": role_arn,
                   "RoleSessionName": session, "DurationSeconds": duration or DEFAULT_DURATION}
         body = fetcher.call("AssumeRoleWithWebIdentity",
