@@ -31,6 +31,14 @@ def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(httpx.HTTPTransport, "handle_request", _loopback_only)
 
 
+@pytest.fixture(autouse=True)
+def _password_warning_per_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The CLI warns once per process about a password in a state URL; each test is its own run.
+    from livesnap_reconcile.ops import state_select
+
+    monkeypatch.setattr(state_select, "_warned", set())
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     cluster = Cluster()

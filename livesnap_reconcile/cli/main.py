@@ -137,6 +137,9 @@ def cli(ctx: click.Context, state_path: str | None, sandbox: bool, lock_timeout:
     color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     ctx.obj = GlobalOptions(state=state_path, sandbox=sandbox, lock_timeout=parse_duration(lock_timeout),
                             color=color, verbose=verbose)
+    from livesnap_reconcile.ops import state_select
+
+    state_select.warn = lambda text: click.echo(text, err=True)  # the workflows print nothing themselves
 
 
 def main() -> None:

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from livesnap_reconcile.ops.options import GlobalOptions
 
 ENV_VAR = "LIVESNAP_STATE"
 _warned: set[str] = set()
+
+
+def _to_stderr(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# How a warning reaches the user; the CLI routes it through its own output (see cli.main).
+warn: Callable[[str], None] = _to_stderr
 
 
 def state_value(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool) -> str | Path:
@@ -46,8 +54,8 @@ def open_value(value: str | Path, paths: Sequence[Path]):
         location = parse_pg_url(text)
         if location.has_password and location.redacted not in _warned:
             _warned.add(location.redacted)
-            print("Warning: the state URL contains a password, which other users can see in process "
-                  "lists; prefer PGPASSWORD or ~/.pgpass", file=sys.stderr)
+            warn("Warning: the state URL contains a password, which other users can see in process "
+                 "lists; prefer PGPASSWORD or ~/.pgpass")
     return open_backend(value, name_default=lambda: manifest_namespace(paths))
 
 
