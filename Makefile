@@ -25,16 +25,16 @@ $(PY):
 
 # pip and setuptools first, then the locked dependencies, then this package built by that setuptools:
 # no step fetches an unpinned build backend (--no-build-isolation also covers the locked sdists).
-$(VENV)/.installed: pyproject.toml $(REQ)/build.txt $(REQ)/runtime.txt | $(PY)
-	$(PIP) -r $(REQ)/build.txt
-	$(PIP) --no-build-isolation -r $(REQ)/runtime.txt
+$(VENV)/.installed: pyproject.toml $(REQ)/build.lock $(REQ)/runtime.lock | $(PY)
+	$(PIP) -r $(REQ)/build.lock
+	$(PIP) --no-build-isolation -r $(REQ)/runtime.lock
 	$(PIP) --no-build-isolation --no-deps -e .
 	$(PY) -m pip check
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(REQ)/build.txt $(REQ)/test.txt | $(PY)
-	$(PIP) -r $(REQ)/build.txt
-	$(PIP) --no-build-isolation -r $(REQ)/test.txt
+$(VENV)/.installed-test: pyproject.toml $(REQ)/build.lock $(REQ)/test.lock | $(PY)
+	$(PIP) -r $(REQ)/build.lock
+	$(PIP) --no-build-isolation -r $(REQ)/test.lock
 	$(PIP) --no-build-isolation --no-deps -e .
 	$(PY) -m pip check
 	touch $@ $(VENV)/.installed
@@ -67,18 +67,18 @@ venv-latest venv-oldest: venv-%: | $(UV)
 	$(REAL_CLOCK) $(UV) pip sync -q --python .venv-$*/bin/python .venv-$*/requirements.txt
 	$(REAL_CLOCK) $(UV) pip install -q --python .venv-$*/bin/python --resolution $(RESOLUTION) --no-deps -e .
 
-$(UV): $(REQ)/tools.txt
+$(UV): $(REQ)/tools.lock
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
-	$(REAL_CLOCK) $(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r $(REQ)/tools.txt
+	$(REAL_CLOCK) $(TOOLS)/bin/python -m pip install -q --disable-pip-version-check -r $(REQ)/tools.lock
 	touch $@
 
-# test.txt first; runtime.txt is constrained to it, so both files pin shared packages to one version.
+# test.lock first; runtime.lock is constrained to it, so both files pin shared packages to one version.
 # `make lock` keeps the current pins that pyproject.toml still allows; `make lock-upgrade` takes the newest.
 lock: | $(UV)
-	$(LOCK) $(LOCK_FLAGS) pyproject.toml --extra test -o $(REQ)/test.txt
-	$(LOCK) $(LOCK_FLAGS) pyproject.toml -c $(REQ)/test.txt -o $(REQ)/runtime.txt
-	$(LOCK) $(LOCK_FLAGS) $(REQ)/build.in -o $(REQ)/build.txt
-	$(LOCK) $(LOCK_FLAGS) $(REQ)/tools.in -o $(REQ)/tools.txt
+	$(LOCK) $(LOCK_FLAGS) pyproject.toml --extra test -o $(REQ)/test.lock
+	$(LOCK) $(LOCK_FLAGS) pyproject.toml -c $(REQ)/test.lock -o $(REQ)/runtime.lock
+	$(LOCK) $(LOCK_FLAGS) $(REQ)/build.in -o $(REQ)/build.lock
+	$(LOCK) $(LOCK_FLAGS) $(REQ)/tools.in -o $(REQ)/tools.lock
 
 lock-upgrade: LOCK_FLAGS := --upgrade
 lock-upgrade: lock
