@@ -14,7 +14,7 @@ from livesnap_reconcile.vendors import spec
 
 
 def comparable(kind: str, attributes: Mapping[str, Any] | None) -> dict[str, Any]:
-    return spec(kind).compare_pair(attributes or {}, {})[0]
+    return spec(kind).comparable(attributes)
 
 
 def changed_paths(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> tuple[str, ...]:

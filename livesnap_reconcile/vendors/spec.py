@@ -100,6 +100,10 @@ class KindSpec:
         """Name prefix that marks our objects; None when objects of this kind carry no name."""
         return None
 
+    def comparable(self, attributes: Attributes | None) -> dict[str, Any]:
+        """The attributes a diff looks at (the ignored ones left out)."""
+        return _without(attributes, self.ignored)
+
     def compare_pair(self, recorded: Attributes, desired: Attributes) -> tuple[dict[str, Any], dict[str, Any]]:
         """The two sides as the diff sees them."""
         return _without(recorded, self.ignored), _without(desired, self.ignored)

@@ -13,6 +13,7 @@ from typing import Any
 
 from livesnap_reconcile.errors import Invalid
 from livesnap_reconcile.resources import RemoteObject
+from livesnap_reconcile.vendors.tencent.rule import rule_key
 
 DAY = 86400
 # Every documented maximum is kept a minute short of, so a server comparing strictly accepts it.
@@ -127,7 +128,7 @@ def rule_object(item: Mapping[str, Any], *, provider: str) -> RemoteObject:
     """A RuleInfo; the vendor keys rules by (domain, app, stream), so that is the remote id."""
     domain, app, stream = str(item.get("DomainName") or ""), str(item.get("AppName") or ""), str(item.get("StreamName") or "")
     attributes = {"domain": domain, "app": app, "stream": stream, "template": {"id": str(item.get("TemplateId"))}}
-    return RemoteObject(kind="rule", provider=provider, remote_id=f"{domain}/{app}/{stream}", attributes=attributes)
+    return RemoteObject(kind="rule", provider=provider, remote_id=rule_key(domain, app, stream), attributes=attributes)
 
 
 def rule_params(attributes: Mapping[str, Any], *, provider: str) -> dict[str, Any]:

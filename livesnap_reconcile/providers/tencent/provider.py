@@ -18,6 +18,7 @@ from livesnap_reconcile.errors import Invalid, NotFound
 from livesnap_reconcile.providers.tencent import model
 from livesnap_reconcile.providers.tencent.client import LiveClient
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
+from livesnap_reconcile.vendors.tencent.rule import rule_key
 
 FIND_SLACK = 60  # a task created after a lost response may start up to now, but not earlier than this
 
@@ -134,9 +135,10 @@ class TencentProvider:
             name = attributes.get("name")
             return next((t for t in self._templates() if t.attributes["name"] == name), None)
         if kind == "rule":
-            wanted = model.rule_object(model.rule_params(attributes, provider=self.name) | {
-                "StreamName": attributes.get("stream") or ""}, provider=self.name)
-            return next((r for r in self._rules() if r.attributes == wanted.attributes), None)
+            key = rule_key(str(attributes["domain"]), str(attributes["app"]), str(attributes.get("stream") or ""))
+            template = str((attributes.get("template") or {}).get("id"))
+            return next((r for r in self._rules()
+                         if r.remote_id == key and r.attributes["template"]["id"] == template), None)
         if kind != "task":
             raise self._kind_error(kind)
         scheduled = int(attributes.get("scheduled_start") or attributes["start"])
