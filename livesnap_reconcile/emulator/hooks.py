@@ -72,11 +72,14 @@ class HooksMixin:
     # -- Tencent ------------------------------------------------------------------------------------
 
     def tencent_tasks(self) -> list[dict[str, Any]]:
-        """Every task not deleted (stopped ones included), with a derived ``State`` for convenience."""
+        """Every task not deleted (stopped ones included), with a derived ``State`` for convenience
+        (``pending``, ``running``, ``queued``: due but beyond the 3 running on its stream, ``finished``,
+        ``stopped``)."""
         now = self.clock.now()
         with self.store.transaction() as txn:
             tasks = sorted(txn.data["tencent"]["tasks"].values(), key=lambda t: t["_seq"])
-            return [dict(tencent.public_task(t), State=tencent.state(t, now)) for t in tasks]
+            states = tencent.states(tasks, now)
+            return [dict(tencent.public_task(t), State=states[t["TaskId"]]) for t in tasks]
 
     def tencent_delete_task(self, task_id: str) -> None:
         with self.store.transaction() as txn:

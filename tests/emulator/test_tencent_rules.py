@@ -39,20 +39,24 @@ def test_start_defaults_to_now_and_state_follows_business_clock(caller, emu, clo
     assert {t["TaskId"]: t["State"] for t in emu.tencent_tasks()} == {task_id: "finished", pending_id: "running"}
 
 
-def test_running_limit_counts_overlap_not_tasks(caller):
-    for offset in (0, 0, 0):
-        assert "TaskId" in _create(caller, NOW + offset, NOW + H)
-    # a fourth task after the three end does not overlap them
-    assert "TaskId" in _create(caller, NOW + H, NOW + 2 * H)
-    assert _create(caller, NOW + 1800, NOW + 2400)["Error"]["Code"] == "LimitExceeded.MaximumRunningTask"
-    other = dict(TASK, StreamName="other")
-    assert "TaskId" in caller.tc("CreateScreenshotTask", **dict(other, StartTime=NOW, EndTime=NOW + H))
+def test_a_fourth_overlapping_task_is_accepted_but_queued_while_three_run(caller, emu, clock):
+    # "The system starts at most 3 screenshot tasks": a 4th is created, not refused, and does not run.
+    first = [_create(caller, NOW + offset, NOW + H)["TaskId"] for offset in (0, 0, 0)]
+    fourth = _create(caller, NOW + 1800, NOW + 2 * H)["TaskId"]
+    other = caller.tc("CreateScreenshotTask", **dict(TASK, StreamName="other", StartTime=NOW, EndTime=NOW + H))
+    clock.advance(1800)
+    states = {t["TaskId"]: t["State"] for t in emu.tencent_tasks()}
+    assert [states[i] for i in first] == ["running"] * 3 and states[fourth] == "queued"
+    assert states[other["TaskId"]] == "running"  # the limit is per stream
+    clock.advance(1800)  # the three end: the queued one runs for the rest of its window
+    assert {t["TaskId"]: t["State"] for t in emu.tencent_tasks()}[fourth] == "running"
 
 
-def test_stopped_tasks_free_a_slot(caller):
-    ids = [_create(caller, NOW, NOW + H)["TaskId"] for _ in range(3)]
+def test_stopped_tasks_free_a_slot(caller, emu):
+    ids = [_create(caller, NOW, NOW + H)["TaskId"] for _ in range(4)]
+    assert {t["TaskId"]: t["State"] for t in emu.tencent_tasks()}[ids[3]] == "queued"
     caller.tc("StopScreenshotTask", TaskId=ids[0])
-    assert "TaskId" in _create(caller, NOW, NOW + H)
+    assert {t["TaskId"]: t["State"] for t in emu.tencent_tasks()}[ids[3]] == "running"
 
 
 def test_describe_lists_only_contained_tasks(caller):
