@@ -58,12 +58,17 @@ def execute(change: Change, provider: Provider, *, template_ids: Mapping[str, st
         obj = provider.start(remote_id)
     elif action is Action.STOP:
         obj = provider.stop(remote_id)
+    elif action is Action.RESTART:
+        obj = provider.restart(remote_id)
     else:  # pragma: no cover - the Action enum is closed
         raise ValueError(f"unknown action {action}")
     created = previous.created_at if previous else now()
     attrs = _recorded_attributes(change, obj.attributes, after)
     return StepResult(_entry(change, remote_id, attrs, created, protected, obj.status), remote_id,
-                      {Action.UPDATE: "updated", Action.START: "started", Action.STOP: "stopped"}[action])
+                      _DONE[action])
+
+
+_DONE = {Action.UPDATE: "updated", Action.START: "started", Action.STOP: "stopped", Action.RESTART: "restarted"}
 
 
 def _create(change: Change, provider: Provider, after: dict[str, Any],

@@ -25,6 +25,13 @@ class Reason(enum.StrEnum):
     CHANGED_OUTSIDE = "changed_outside"  # update in place back to the manifest
     DESIRED_STATUS = "desired_status"  # start / stop on the manifest's schedule or status
     STATUS_CHANGED_OUTSIDE = "status_changed_outside"  # start / stop back to the desired status
+    TEMPLATE_UPDATED = "template_updated"  # restart: the template it runs with is updated in this plan
+    WAITING_FOR_STREAM = "waiting_for_stream"  # start again: the last start found its stream not live
+
+
+# Codes of changes that wait for something outside livesnap (not drift, not a failure): `drift`
+# lists them apart so a scheduled check can tell "waiting" from "changed outside".
+WAITING = frozenset({Reason.WAITING_FOR_STREAM})
 
 
 @dataclass(frozen=True)

@@ -178,6 +178,14 @@ def list_jobs(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[str
             "JobList": [{k: j[k] for k in fields} for j in page]}
 
 
+def _copy_template(txn: Txn, job: dict[str, Any]) -> None:
+    """A job takes its template's settings when it (re)starts; a template update alone does not
+    reach it. Undocumented: the sandbox models the case where a restart is needed."""
+    template = txn.data["ice"]["templates"].get(job["TemplateId"])
+    if template is not None:
+        job.update({k: template.get(k) for k in ("TemplateName", "TimeInterval", "OverwriteFormat", "SequenceFormat")})
+
+
 def send_command(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[str, Any]:
     command = _enum(p, "Command", ("start", "stop", "restart"))
     if command is None:
@@ -193,6 +201,7 @@ def send_command(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[
         if job["Status"] != "started" and _started(txn) >= MAX_STARTED:
             raise ApiError("JobLimitExceeded", "Job limit exceeded.")
         job["Status"] = "started"
+        _copy_template(txn, job)
     job["LastModified"] = ice_time(now)
     txn.wrote = True
     return {}

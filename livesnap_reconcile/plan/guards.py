@@ -27,6 +27,9 @@ def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] =
            known: Iterable[str] = ()) -> Plan:
     """Keep only changes named by ``targets`` (prefixes allowed), plus what they depend on.
 
+    A restart goes with the template update it serves (unless excluded): targeting the template
+    alone must not leave running jobs on its old settings, since no later plan would restart them.
+
     ``known`` is every address the manifest and state name: a pattern matching none of them is a
     typo, refused with the closest addresses, never silently an empty plan.
     """
@@ -47,6 +50,8 @@ def select(plan: Plan, *, targets: Sequence[str] = (), excludes: Sequence[str] =
             if dep in by_address and dep not in keep:
                 keep.add(dep)
                 stack.append(dep)
+    keep |= {a for a, c in by_address.items() if c.action is Action.RESTART and not _matches(a, excludes)
+             and any(dep in keep for dep in c.depends_on)}
     changes = tuple(c for c in plan.changes if c.address in keep)
     return replace(plan, changes=changes, targets=tuple(targets), excludes=tuple(excludes))
 

@@ -15,9 +15,10 @@ from livesnap_reconcile.core.reasons import Reason
 from livesnap_reconcile.resources import Deferred, DeferredSummary
 from livesnap_reconcile.vendors import kinds, spec
 
-# 2: every change carries a reason_code; 3: targets/excludes and deferred_summary. Older plans
+# 2: every change carries a reason_code; 3: targets/excludes and deferred_summary; 4: the
+# `restart` action and the reason codes `template_updated` and `waiting_for_stream`. Older plans
 # are refused with a clear message (saved plans live minutes anyway).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 class Action(enum.StrEnum):
@@ -27,6 +28,7 @@ class Action(enum.StrEnum):
     DELETE = "delete"
     START = "start"
     STOP = "stop"
+    RESTART = "restart"  # stop and start a running object, so it picks up its template's update
     ADOPT = "adopt"
     FORGET = "forget"
 
@@ -46,13 +48,14 @@ _SYMBOLS = {
     Action.DELETE: "-",
     Action.START: "~",
     Action.STOP: "~",
+    Action.RESTART: "~",
     Action.ADOPT: "<=",
     Action.FORGET: "x",
 }
 
 # The totals line of every renderer: Terraform's three buckets.
 ADDS = {Action.CREATE, Action.REPLACE}
-CHANGES = {Action.UPDATE, Action.START, Action.STOP}
+CHANGES = {Action.UPDATE, Action.START, Action.STOP, Action.RESTART}
 DESTROYS = {Action.DELETE, Action.REPLACE}
 
 

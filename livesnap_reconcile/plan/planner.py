@@ -46,6 +46,7 @@ def make_plan(desired: DesiredState, recorded: Mapping[str, Recorded],
     ctx = _Context(desired, recorded, remote, now)
     drift = detect_drift(recorded, remote, now=now)
     changes = ctx.changes()
+    changes += ctx.restarts(changes)
     changes = _with_dependencies(changes, recorded)
     drift = drift + ctx.unexpected(changes)
     return Plan(
@@ -242,6 +243,31 @@ class _Context:
             because = kind.status_reason(e.attributes, obj, after)
             out.append(Change(d.address, action, d.kind, d.provider, because.text, before=current, after=after,
                               remote_id=e.remote_id, diff=("status",), reason_code=because.code))
+        return out
+
+    def restarts(self, changes: Sequence[Change]) -> list[Change]:
+        """Restarts of running objects whose template this plan updates, when their kind needs one.
+
+        Each runs after the update it serves. An object with a change of its own (replace, start,
+        stop...) gets none: that change already brings it onto the new template, or off it.
+        """
+        updated = {c.address for c in changes if spec(c.kind).referenced and c.action is Action.UPDATE}
+        if not updated:
+            return []
+        busy = {c.address for c in changes}
+        out: list[Change] = []
+        for address in sorted(self.desired):
+            d, e = self.desired[address], self.recorded.get(address)
+            ref = spec(d.kind).reference(d.attributes).get("ref")
+            if ref not in updated or address in busy or e is None:
+                continue
+            obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
+            current = dict(obj.attributes) if obj is not None else dict(e.attributes)
+            because = spec(d.kind).restart_reason(current, d.attributes, ref)
+            if because is not None:
+                out.append(Change(address, Action.RESTART, d.kind, d.provider, because.text, before=current,
+                                  after=self.resolve(d.kind, d.attributes), remote_id=e.remote_id,
+                                  depends_on=(ref,), reason_code=because.code))
         return out
 
     def _replaced_job_successor(self, d: Resource, after: Mapping[str, Any],

@@ -36,6 +36,7 @@ _VERBS = {
     Action.DELETE: "will be deleted",
     Action.START: "will be started",
     Action.STOP: "will be stopped",
+    Action.RESTART: "will be restarted",
     Action.ADOPT: "will be adopted (already exists remotely; recorded in state, no vendor write)",
     Action.FORGET: "will be forgotten (no vendor call)",
 }

@@ -42,8 +42,9 @@ _LEGEND = {
     Action.ADOPT: "adopt (record an existing remote object in state, no vendor write)",
     Action.FORGET: "forget (remove from state, no vendor call)",
 }
-_TILDE = (Action.UPDATE, Action.START, Action.STOP)
-_TILDE_WORDS = {Action.UPDATE: "update in place", Action.START: "start", Action.STOP: "stop"}
+_TILDE = (Action.UPDATE, Action.START, Action.STOP, Action.RESTART)
+_TILDE_WORDS = {Action.UPDATE: "update in place", Action.START: "start", Action.STOP: "stop",
+                Action.RESTART: "restart"}
 _DRIFT_SYMBOL = {"deleted": "-", "stopped": "~", "paused": "~", "started": "~", "modified": "~"}
 
 

@@ -139,6 +139,18 @@ class KindSpec:
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
         return Because(Reason.DESIRED_STATUS, f"desired status is {desired.get('status')}")
 
+    def restart_reason(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
+        """Why a running object must restart once ``reference`` (the object it refers to) is updated.
+
+        None (the default): an update of the referenced object reaches this one by itself, or it is
+        not running. A kind whose objects copy their template's settings when they start says why.
+        """
+        return None
+
+    def waiting_note(self, attributes: Attributes) -> str | None:
+        """What a recorded object asked to run is waiting for outside livesnap (None: nothing)."""
+        return None
+
     def retired_successor(self, obj: RemoteObject | None) -> bool:
         """The recorded object is a stopped predecessor whose replacement may already exist."""
         return False

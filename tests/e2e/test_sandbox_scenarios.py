@@ -286,7 +286,7 @@ def test_json_plan_of_a_real_run_validates_against_the_published_schema(sb):
     doc = json.loads(sb.run("plan", "--format", "json", str(sb.root)).output)
     validate_plan_document(doc)
     assert {c["action"] for c in doc["changes"]} == {"create", "update"}
-    assert doc["drift"] and doc["deferred"] and doc["format_version"] == 3
+    assert doc["drift"] and doc["deferred"] and doc["format_version"] == 4
 
 
 def test_a_plan_file_with_a_good_checksum_but_a_bad_document_is_refused(sb, tmp_path):

@@ -70,7 +70,7 @@ def test_schema_names_exactly_the_keys_the_model_emits():
 def test_render_json_validates_and_round_trips(p):
     doc = json.loads(render_json(p))
     validate_plan_document(doc)
-    assert doc["format_version"] == 3
+    assert doc["format_version"] == 4
     assert Plan.from_dict(doc).to_dict() == p.to_dict()
 
 

@@ -33,7 +33,7 @@ def changes(draw) -> Change:
         address, attrs = f"job.{stream}.{snap}", job_attrs(stream, bucket=draw(names))
     else:
         address, attrs = f"task.{stream}.{snap}[{stamp(start)}]", task_attrs(stream, start=start)
-    allowed = [a for a in Action if kind == "job" or a not in (Action.START, Action.STOP)]
+    allowed = [a for a in Action if kind == "job" or a not in (Action.START, Action.STOP, Action.RESTART)]
     action = draw(st.sampled_from(allowed))
     other = {**attrs, "status": "paused"} if kind == "job" else {**attrs, "end": attrs.get("end", 0) + 60}
     before = None if action is Action.CREATE else other

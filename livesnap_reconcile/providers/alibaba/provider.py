@@ -201,6 +201,11 @@ class AlibabaProvider:
                 raise
         return self._must_get(remote_id)
 
+    def restart(self, remote_id: str) -> RemoteObject:
+        self.client.rpc("SendLiveSnapshotJobCommand", {"JobId": remote_id, "Command": "restart"})
+        # Like a submit, the restarted job may read `init` for a moment: it was asked to run.
+        return model.starting(self._must_get(remote_id))
+
     def stop(self, remote_id: str) -> RemoteObject:
         try:
             self.client.rpc("SendLiveSnapshotJobCommand", {"JobId": remote_id, "Command": "stop"})

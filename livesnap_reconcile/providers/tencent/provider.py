@@ -241,6 +241,10 @@ class TencentProvider:
     def stop(self, remote_id: str) -> RemoteObject:
         raise Invalid(f"provider {self.name!r}: stop a Tencent task by deleting it", provider=self.name)
 
+    def restart(self, remote_id: str) -> RemoteObject:
+        raise Invalid(f"provider {self.name!r}: Tencent tasks and rules have no restart",
+                      provider=self.name)
+
     def close(self) -> None:
         self.client.caller.client.close()
 

@@ -3,6 +3,8 @@
 ICE has no delete: a job the manifest drops is stopped and forgotten, and a replaced job stays
 visible, paused, next to its successor of the same name. So a paused job is never revived by
 adoption, a paused predecessor is not "unexpected", and forgetting a job counts as destroying it.
+ICE copies its template's settings into a job (GetLiveSnapshotJob reports them), so a running job
+is restarted when its template is updated (docs/vendor-behaviour.md, "ICE template updates").
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ class JobSpec(KindSpec):
         if obj is not None and obj.attributes.get("status") != recorded.get("status"):
             return Because(Reason.STATUS_CHANGED_OUTSIDE, f"job was {obj.attributes.get('status')} outside livesnap")
         return super().status_reason(recorded, obj, desired)
+
+    def restart_reason(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
+        if current.get("status") != "started" or desired.get("status") != "started":
+            return None  # a job that is not running picks the template up when it starts
+        return Because(Reason.TEMPLATE_UPDATED, f"{reference} is updated in this plan; ICE copies a template "
+                       "into a job when it starts, so the running job is restarted to take the change")
 
     def retired_successor(self, obj: RemoteObject | None) -> bool:
         return obj is not None and _paused(obj.attributes)
