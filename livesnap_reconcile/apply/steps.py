@@ -65,7 +65,7 @@ def execute(change: Change, provider: Provider, *, template_ids: Mapping[str, st
     created = previous.created_at if previous else now()
     attrs = _recorded_attributes(change, obj.attributes, after)
     return StepResult(_entry(change, remote_id, attrs, created, protected, obj.status), remote_id,
-                      _DONE[action])
+                      spec(change.kind).waiting_note(attrs) or _DONE[action])
 
 
 _DONE = {Action.UPDATE: "updated", Action.START: "started", Action.STOP: "stopped", Action.RESTART: "restarted"}

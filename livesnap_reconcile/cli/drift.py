@@ -39,7 +39,9 @@ def read_only_plan(session):
 
 
 def drift_document(plan) -> dict:
-    """The `--format json` report: the verdict, counts by kind of drift, and every item."""
+    """The `--format json` report: the verdict, counts by kind of drift, every item, and what waits."""
+    from livesnap_reconcile.plan.render_common import waiting
+
     counts: dict[str, int] = {}
     for item in plan.drift:
         counts[item.what] = counts.get(item.what, 0) + 1
@@ -50,6 +52,9 @@ def drift_document(plan) -> dict:
         "in_sync": not plan.drift,
         "counts": dict(sorted(counts.items())),
         "drift": [d.to_dict() for d in sorted(plan.drift, key=lambda d: (d.address, d.what))],
+        # Not drift: objects livesnap keeps retrying while they wait on something outside it.
+        "waiting": [{"address": c.address, "reason_code": c.reason_code.value, "reason": c.reason}
+                    for c in waiting(plan)],
     }
 
 

@@ -1,8 +1,9 @@
-"""`livesnap sandbox serve`, `clock` and `oidc-token`: run and steer the local vendor emulator.
+"""`livesnap sandbox serve`, `clock`, `stream` and `oidc-token`: run and steer the local vendor emulator.
 
 A thin shell over `livesnap_reconcile.emulator`: it parses flags, starts the loopback server, prints
-where it listens, the sandbox keys as ready-to-paste `export` lines and the roles to assume, mints
-OIDC tokens the sandbox's STS accepts, and stops cleanly on SIGINT/SIGTERM. It imports click, the emulator and the business clock only.
+where it listens, the sandbox keys as ready-to-paste `export` lines and the roles to assume, takes
+RTMP streams offline or live, mints OIDC tokens the sandbox's STS accepts, and stops cleanly on
+SIGINT/SIGTERM. It imports click, the emulator and the business clock only.
 """
 
 from __future__ import annotations
@@ -121,6 +122,25 @@ def clock(data_dir: Path, set_to: str | None, advance: str | None, reset: bool, 
     mode = "frozen" if sandbox_clock.frozen else "running"
     stamp = datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     click.echo(f"{stamp} ({int(now)}, {mode})")
+
+
+@sandbox.command()
+@click.argument("rtmp_url")
+@click.option("--offline/--live", default=True, show_default=True,
+              help="Take the stream offline (its ICE jobs stop running and cannot start) or bring it back.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA,
+              show_default=True, help="Sandbox directory whose stream to change.")
+def stream(rtmp_url: str, offline: bool, data_dir: Path) -> None:
+    """Mark an ICE RTMP stream offline or live, as if its encoder stopped or started pushing."""
+    if not _is_sandbox(data_dir):
+        raise click.ClickException(f"no sandbox at {data_dir} (a sandbox directory holds store.json or "
+                                   "clock.json): check --data")
+    try:
+        Emulator(data_dir=data_dir, wall=business_now).set_stream_offline(rtmp_url, offline)
+    except (OSError, StoreError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{rtmp_url} is {'offline' if offline else 'live'}"
+               + (" (its running jobs fell back to init)" if offline else " (start its jobs with `livesnap apply`)"))
 
 
 @sandbox.command("oidc-token")

@@ -35,11 +35,22 @@ class HooksMixin:
     # -- streams ------------------------------------------------------------------------------------
 
     def set_stream_offline(self, rtmp_url: str, offline: bool = True) -> None:
-        """Mark an RTMP stream offline (jobs on it cannot start) or live again."""
+        """Mark an RTMP stream offline or live again.
+
+        While a stream is offline, a job submitted for it stays ``init``, a start or restart of one
+        answers StreamNotFound, and its running jobs fall back to ``init`` (undocumented: the sandbox
+        takes the case livesnap must cope with, see docs/vendor-behaviour.md). A stream coming back
+        starts nothing by itself: a start command does.
+        """
         with self.store.transaction() as txn:
             urls = set(txn.data["offline"])
             urls.add(rtmp_url) if offline else urls.discard(rtmp_url)
             txn.data["offline"] = sorted(urls)
+            if offline:
+                stamp = ice_time(self.clock.now())
+                for job in txn.data["ice"]["jobs"].values():
+                    if job["StreamInput"]["Url"] == rtmp_url and job["Status"] == "started":
+                        job["Status"], job["LastModified"] = "init", stamp
             txn.wrote = True
 
     # -- Alibaba ------------------------------------------------------------------------------------

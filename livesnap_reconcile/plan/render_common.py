@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from livesnap_reconcile.core.reasons import WAITING
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan, stream_of
 from livesnap_reconcile.vendors import spec
 
@@ -175,6 +176,14 @@ def next_change_line(plan: Plan, now: int | None = None) -> str | None:
     if plan.next_change_at is None:
         return None
     return f"Desired state next changes at {when(plan.next_change_at, now)}; run apply again then."
+
+
+WAITING_TITLE = "Waiting for something outside livesnap (not drift)"
+
+
+def waiting(plan: Plan) -> list[Change]:
+    """Changes that retry an object waiting on something outside livesnap (a stream to go live)."""
+    return sort_changes(c for c in plan.changes if c.reason_code in WAITING)
 
 
 def drift_verdict(drift: Sequence[Drift]) -> str:

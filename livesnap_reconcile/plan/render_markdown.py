@@ -18,6 +18,7 @@ from livesnap_reconcile.plan.render_attrs import attribute_changes, change_block
 from livesnap_reconcile.plan.render_common import (
     NO_CHANGES,
     SHOW_HINT,
+    WAITING_TITLE,
     canonical,
     deferred_line,
     drift_phrase,
@@ -30,6 +31,7 @@ from livesnap_reconcile.plan.render_common import (
     plural,
     targeting_line,
     totals_phrase,
+    waiting,
 )
 from livesnap_reconcile.plan.render_text import summary_line
 
@@ -57,19 +59,29 @@ def render_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
 def render_drift_markdown(plan: Plan, *, limit: int = LIMIT) -> str:
     """The `livesnap drift --format markdown` report: grouped drift and the verdict."""
     plan = canonical(plan)
-    if not plan.drift:
-        return f"## livesnap drift: in sync\n\n{drift_verdict(())}\n"
-    title = f"## livesnap drift: {drift_verdict(plan.drift)[:-1]}"
+    waits = waiting(plan)
+    title = f"## livesnap drift: {drift_verdict(plan.drift)[:-1]}" if plan.drift else "## livesnap drift: in sync"
 
     def build(keep: int | None) -> str:
         note = [TRUNCATED_NOTE] if keep is not None else []
-        return _join([title, *note, *_drift_sections(plan, keep=keep, level="###"), drift_verdict(plan.drift)])
+        return _join([title, *note, *_drift_sections(plan, keep=keep, level="###"),
+                      *_waiting_section(waits, keep=keep), drift_verdict(plan.drift)])
 
     text = build(None)
     if len(text) <= limit:
         return text
-    longest = max(len(items) for _, items in group_drift(plan.drift))
+    longest = max([len(items) for _, items in group_drift(plan.drift)] + [len(waits)])
     return _fit(build, longest, limit) or _cut(_join([title, TRUNCATED_NOTE, drift_verdict(plan.drift)]), limit)
+
+
+def _waiting_section(waits: Sequence[Change], *, keep: int | None) -> list[str]:
+    if not waits:
+        return []
+    shown = waits if keep is None else waits[:keep]
+    lines = [f"- {_code(c.address)}: {_plain(c.reason)}" for c in shown]
+    if len(shown) < len(waits):
+        lines.append(f"- … and {len(waits) - len(shown)} more")
+    return [f"### {WAITING_TITLE} ({len(waits)})\n\n" + "\n".join(lines)]
 
 
 def _plan_report(plan: Plan, groups: Groups, *, detailed: bool, keep: int | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan
 from livesnap_reconcile.plan.render_attrs import attribute_changes, change_block, drift_block
 from livesnap_reconcile.plan.render_common import (
+    WAITING_TITLE,
     canonical,
     deferred_line,
     drift_phrase,
@@ -26,6 +27,7 @@ from livesnap_reconcile.plan.render_common import (
     sort_changes,
     targeting_line,
     totals_line,
+    waiting,
 )
 
 HEADER = "livesnap will perform the following actions:"
@@ -90,17 +92,21 @@ def summary_line(change: Change, *, color: bool = False) -> str:
 
 
 def render_drift(plan: Plan, *, color: bool = False) -> str:
-    """`livesnap drift`: what changed outside livesnap, grouped by kind of change, then a verdict."""
+    """`livesnap drift`: what changed outside livesnap, grouped by kind of change, then what waits
+    on something outside livesnap (not drift), then a verdict."""
     plan = canonical(plan)
-    if not plan.drift:
-        return drift_verdict(()) + "\n"
-    sections = [paint(DRIFT_HEADER, "bold", color=color)]
+    waits = waiting(plan)
+    sections = [paint(DRIFT_HEADER, "bold", color=color)] if plan.drift else []
     for title, items in group_drift(plan.drift):
         if title.startswith("Unexpected") and plan.namespace:
             title = f'Unexpected objects carrying namespace "{plan.namespace}"'
         lines = [paint(f"{title} ({len(items)}):", "bold", color=color)]
         for item in items:
             lines += drift_item_lines(item, color=color)
+        sections.append("\n".join(lines))
+    if waits:
+        lines = [paint(f"{WAITING_TITLE} ({len(waits)}):", "bold", color=color)]
+        lines += [f"  {paint_symbol('~', color=color)} {c.address}: {c.reason}" for c in waits]
         sections.append("\n".join(lines))
     sections.append(drift_verdict(plan.drift))
     return "\n\n".join(sections) + "\n"

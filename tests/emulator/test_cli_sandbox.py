@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from livesnap_reconcile.cli.main import cli
 from livesnap_reconcile.emulator import SANDBOX_KEYS, Emulator
-from tests.emulator.helpers import Caller
+from tests.emulator.helpers import Caller, ice_template, submit_job
 
 
 def test_clock_set_advance_and_show(tmp_path):
@@ -99,3 +99,17 @@ def test_clock_without_a_sandbox_is_an_error_not_a_new_sandbox(tmp_path):
     Emulator(data_dir=tmp_path / "real")  # an existing sandbox: its store is written at start
     assert runner.invoke(cli, ["sandbox", "clock", "--data", str(tmp_path / "real")]).exit_code == 0
 
+
+
+def test_stream_offline_and_live_change_the_sandbox_and_a_missing_one_is_an_error(tmp_path):
+    runner = CliRunner()
+    url = "rtmp://push.example.com/live/a"
+    missing = runner.invoke(cli, ["sandbox", "stream", url, "--data", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "no sandbox at" in missing.output and "Traceback" not in missing.output
+    caller = Caller(Emulator(data_dir=tmp_path))
+    job_id = submit_job(caller, ice_template(caller), url=url).json()["JobId"]
+    out = runner.invoke(cli, ["sandbox", "stream", url, "--offline", "--data", str(tmp_path)])
+    assert out.exit_code == 0 and f"{url} is offline" in out.output
+    assert [j["Status"] for j in Emulator(data_dir=tmp_path).alibaba_jobs() if j["JobId"] == job_id] == ["init"]
+    assert runner.invoke(cli, ["sandbox", "stream", url, "--live", "--data", str(tmp_path)]).exit_code == 0
+    assert caller.ice("SendLiveSnapshotJobCommand", JobId=job_id, Command="start").status_code == 200

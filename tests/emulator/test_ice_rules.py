@@ -102,3 +102,27 @@ def test_create_time_uses_business_clock(caller, emu):
     got = caller.ice("GetLiveSnapshotJob", method="GET", JobId=job_id).json()
     assert got["CreateTime"] == "2026-11-25T01:00:00Z" and NOW == 1_795_568_400
     assert Caller(emu).ice("GetLiveSnapshotJob", method="GET", JobId="nope").status_code == 404
+
+
+def test_a_stream_going_offline_drops_its_running_jobs_to_init_until_a_start(caller, emu):
+    tpl = ice_template(caller)
+    job_id = submit_job(caller, tpl, name="ls/ns/main").json()["JobId"]
+    other = submit_job(caller, tpl, name="ls/ns/other", url="rtmp://push.example.com/live/other").json()["JobId"]
+    emu.set_stream_offline("rtmp://push.example.com/live/a")
+    assert {j["JobId"]: j["Status"] for j in emu.alibaba_jobs()} == {job_id: "init", other: "started"}
+    refused = caller.ice("SendLiveSnapshotJobCommand", JobId=job_id, Command="restart")
+    assert (refused.status_code, refused.json()["Code"]) == (400, "StreamNotFound")
+    emu.set_stream_offline("rtmp://push.example.com/live/a", offline=False)
+    assert {j["JobId"]: j["Status"] for j in emu.alibaba_jobs()}[job_id] == "init"  # no start by itself
+    assert caller.ice("SendLiveSnapshotJobCommand", JobId=job_id, Command="start").status_code == 200
+    assert {j["JobId"]: j["Status"] for j in emu.alibaba_jobs()}[job_id] == "started"
+
+
+def test_a_template_update_reaches_a_job_only_when_it_restarts(caller, emu):
+    tpl = ice_template(caller)
+    job_id = submit_job(caller, tpl, name="ls/ns/main").json()["JobId"]
+    caller.ice("UpdateLiveSnapshotTemplate", TemplateId=tpl, TemplateName="t", TimeInterval="30",
+               SequenceFormat="s/{JobId}/{Sequence}.jpg").raise_for_status()
+    assert caller.ice("GetLiveSnapshotJob", method="GET", JobId=job_id).json()["TimeInterval"] != 30
+    assert caller.ice("SendLiveSnapshotJobCommand", JobId=job_id, Command="restart").status_code == 200
+    assert caller.ice("GetLiveSnapshotJob", method="GET", JobId=job_id).json()["TimeInterval"] == 30

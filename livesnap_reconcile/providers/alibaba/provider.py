@@ -15,9 +15,11 @@ from livesnap_reconcile.errors import Invalid, NotFound
 from livesnap_reconcile.providers.alibaba import model
 from livesnap_reconcile.providers.alibaba.client import IceClient
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
-from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
+from livesnap_reconcile.vendors.alibaba.job import WAITING, job_name_prefix
 
 DAY = 86400
+# SendLiveSnapshotJobCommand's answer when the job's RTMP stream is not being ingested.
+STREAM_NOT_LIVE = "StreamNotFound"
 # ListLiveSnapshotJobs accepts at most 30 days per call; a minute short of it, so a server that
 # compares strictly does not refuse every refresh.
 LIST_SPAN = 30 * DAY - 60
@@ -194,16 +196,27 @@ class AlibabaProvider:
             return
 
     def start(self, remote_id: str) -> RemoteObject:
-        try:
-            self.client.rpc("SendLiveSnapshotJobCommand", {"JobId": remote_id, "Command": "start"})
-        except Invalid as err:
-            if err.code != "JobAlreadyStarted":
-                raise
-        return self._must_get(remote_id)
+        return self._run("start", remote_id)
 
     def restart(self, remote_id: str) -> RemoteObject:
-        self.client.rpc("SendLiveSnapshotJobCommand", {"JobId": remote_id, "Command": "restart"})
-        # Like a submit, the restarted job may read `init` for a moment: it was asked to run.
+        return self._run("restart", remote_id)
+
+    def _run(self, command: str, remote_id: str) -> RemoteObject:
+        """Start or restart a job; one whose stream is not live is returned waiting for it.
+
+        Like a submit, a job just (re)started may read `init` for a moment: it was asked to run,
+        so it is recorded as started.
+        """
+        try:
+            self.client.rpc("SendLiveSnapshotJobCommand", {"JobId": remote_id, "Command": command})
+        except Invalid as err:
+            if err.code == STREAM_NOT_LIVE:
+                obj = model.starting(self._must_get(remote_id))
+                return RemoteObject(kind=obj.kind, provider=obj.provider, remote_id=obj.remote_id,
+                                    attributes={**obj.attributes, "status": "started", WAITING: True},
+                                    status=obj.status, extra=obj.extra)
+            if err.code != "JobAlreadyStarted":
+                raise
         return model.starting(self._must_get(remote_id))
 
     def stop(self, remote_id: str) -> RemoteObject:

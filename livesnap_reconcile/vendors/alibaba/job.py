@@ -5,6 +5,8 @@ visible, paused, next to its successor of the same name. So a paused job is neve
 adoption, a paused predecessor is not "unexpected", and forgetting a job counts as destroying it.
 ICE copies its template's settings into a job (GetLiveSnapshotJob reports them), so a running job
 is restarted when its template is updated (docs/vendor-behaviour.md, "ICE template updates").
+A start that ICE answers with StreamNotFound leaves the job waiting for its stream: state marks it
+(``WAITING``), and plans retry the start as "waiting for the stream", not as drift or a failure.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from livesnap_reconcile.resources import RemoteObject
 from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
 
 JOB_NAME_ROOT = "ls"
+# Recorded on a job whose last start or restart found its stream not live (never sent to ICE).
+WAITING = "waiting_for_stream"
+WAITING_NOTE = ("waiting for its stream to go live: ICE answered the start with StreamNotFound; "
+                "the next apply starts it again")
 
 
 def job_name_prefix(namespace: str) -> str:
@@ -30,7 +36,7 @@ def _paused(attributes: Attributes) -> bool:
 class JobSpec(KindSpec):
     kind = "job"
     immutable = ("name", "rtmp_url", "output", "template", "callback_url")
-    ignored = frozenset({"status"})
+    ignored = frozenset({"status", WAITING})
     reference_field = "template"
     deletable = False
     shape = {"name": (str,), "rtmp_url": (str,), "output": (Mapping,), "template": (Mapping,),
@@ -43,7 +49,7 @@ class JobSpec(KindSpec):
 
     def status_drift(self, recorded: Attributes, obj: RemoteObject, now: int) -> StatusDrift | None:
         was, is_now = recorded.get("status"), obj.attributes.get("status")
-        if was == is_now or _not_started_yet(recorded, obj):
+        if was == is_now or _not_started_yet(recorded, obj) or _waiting(recorded, obj):
             return None
         return StatusDrift(str(is_now), f"job {obj.remote_id} is {obj.status or is_now} (state says {was})")
 
@@ -65,9 +71,11 @@ class JobSpec(KindSpec):
         return "start" if desired.get("status") == "started" else "stop"
 
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
+        if obj is not None and _waiting(recorded, obj):
+            return Because(Reason.WAITING_FOR_STREAM, WAITING_NOTE)
         if obj is not None and _not_started_yet(recorded, obj):
-            return Because(Reason.DESIRED_STATUS, "job has not started yet (ICE starts a submitted job "
-                           "asynchronously, once its stream is live)")
+            return Because(Reason.DESIRED_STATUS, "job has not started yet (ICE reports init: a job starts "
+                           "asynchronously, and only while its stream is live)")
         if obj is not None and obj.attributes.get("status") != recorded.get("status"):
             return Because(Reason.STATUS_CHANGED_OUTSIDE, f"job was {obj.attributes.get('status')} outside livesnap")
         return super().status_reason(recorded, obj, desired)
@@ -78,11 +86,19 @@ class JobSpec(KindSpec):
         return Because(Reason.TEMPLATE_UPDATED, f"{reference} is updated in this plan; ICE copies a template "
                        "into a job when it starts, so the running job is restarted to take the change")
 
+    def waiting_note(self, attributes: Attributes) -> str | None:
+        return WAITING_NOTE if attributes.get(WAITING) else None
+
     def retired_successor(self, obj: RemoteObject | None) -> bool:
         return obj is not None and _paused(obj.attributes)
 
     def unexpected(self, obj: RemoteObject, namespace: str) -> bool:
         return super().unexpected(obj, namespace) and not _paused(obj.attributes)  # a retired predecessor
+
+
+def _waiting(recorded: Attributes, obj: RemoteObject) -> bool:
+    """The last start found no live stream, and the job is still not running: not drift."""
+    return bool(recorded.get(WAITING)) and obj.attributes.get("status") != "started"
 
 
 def _not_started_yet(recorded: Attributes, obj: RemoteObject) -> bool:
