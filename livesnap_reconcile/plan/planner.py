@@ -248,10 +248,14 @@ class _Context:
     def restarts(self, changes: Sequence[Change]) -> list[Change]:
         """Restarts of running objects whose template this plan updates, when their kind needs one.
 
-        Each runs after the update it serves. An object with a change of its own (replace, start,
-        stop...) gets none: that change already brings it onto the new template, or off it.
+        Only a change of the manifest counts (desired differs from what state recorded): repairing
+        a template edited outside livesnap puts back the settings its running users started with.
+        Each restart runs after the update it serves. An object with a change of its own (replace,
+        start, stop...) gets none: that change already brings it onto the new template, or off it.
         """
-        updated = {c.address for c in changes if spec(c.kind).referenced and c.action is Action.UPDATE}
+        updated = {c.address for c in changes if spec(c.kind).referenced and c.action is Action.UPDATE
+                   and c.address in self.recorded
+                   and compare.attribute_diff(c.kind, self.recorded[c.address].attributes, c.after)[0]}
         if not updated:
             return []
         busy = {c.address for c in changes}

@@ -95,3 +95,13 @@ def test_a_saved_plan_of_the_previous_format_is_refused(tmp_path):
     path.write_text(json.dumps(doc))
     with pytest.raises(PlanFileError, match="plan format 3 was written by an older livesnap"):
         planfile.load(path)
+
+
+def test_repairing_a_template_edited_outside_restarts_nothing():
+    # The running job started with the recorded settings, which the update puts back.
+    j = job()
+    state = {ATPL.address: entry(ATPL, "tpl-a"), j.address: entry(j, "J1")}
+    remote = [remote_of(state[ATPL.address], interval=99), remote_of(state[j.address], vstatus="started")]
+    plan = make_plan(desired(ATPL, j), state, remote, now=NOW)
+    assert actions(plan) == [(ATPL.address, Action.UPDATE)]
+    assert plan.changes[0].reason_code is Reason.CHANGED_OUTSIDE
