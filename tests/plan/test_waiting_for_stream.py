@@ -2,7 +2,8 @@
 
 What we test here: with the waiting mark in state, a job that ICE reports `init` or `paused` is no
 drift, and its start is retried with reason code `waiting_for_stream`; once it runs, nothing is
-planned; without the mark, a job paused outside livesnap is still drift.
+planned; without the mark, a job paused outside livesnap is still drift; the drift reports (text,
+markdown) list a waiting job apart, under its own heading.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 from livesnap_reconcile.core.reasons import Reason
 from livesnap_reconcile.plan.model import Action
 from livesnap_reconcile.plan.planner import make_plan
+from livesnap_reconcile.plan.render_markdown import render_drift_markdown
+from livesnap_reconcile.plan.render_text import render_drift
 from livesnap_reconcile.resources import RemoteObject
 from tests.plan.test_planner import ATPL, NOW, desired, entry, job, remote_of
 
@@ -44,3 +47,11 @@ def test_without_the_mark_a_pause_is_still_drift():
     plan = _plan("paused", waiting=False)
     assert [d.what for d in plan.drift] == ["paused"]
     assert plan.changes[0].reason_code is Reason.STATUS_CHANGED_OUTSIDE
+
+
+def test_drift_reports_list_the_waiting_job_apart_from_drift():
+    plan = _plan("init")
+    for text in (render_drift(plan), render_drift_markdown(plan)):
+        assert "Waiting for something outside livesnap (not drift) (1)" in text
+        assert "job.main.snap" in text and "waiting for its stream to go live" in text
+        assert "No drift" in text
