@@ -36,7 +36,7 @@ _VERBS = {
     Action.DELETE: "will be deleted",
     Action.START: "will be started",
     Action.STOP: "will be stopped",
-    Action.ADOPT: "will be adopted (already exists remotely; recorded in state, no vendor write)",
+    Action.ADOPT: "will be adopted (already exists remotely; recorded in state, no vendor write but a start or stop to its desired status)",
     Action.FORGET: "will be forgotten (no vendor call)",
 }
 
