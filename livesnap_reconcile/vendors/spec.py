@@ -141,7 +141,11 @@ class KindSpec:
         return None
 
     def adopted_status_action(self, obj: RemoteObject, desired: Attributes) -> str | None:
-        """``"start"`` or ``"stop"`` an object just adopted (found, not created) needs to be as desired."""
+        """``"start"`` or ``"stop"`` an object just adopted (found, not created) needs to be as desired.
+
+        The same answer the planner gives a recorded object (an ICE job still ``init`` is started,
+        as a plan would start it), so a found object ends the run as a planned one would.
+        """
         return self.status_action(obj.attributes, desired)
 
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:

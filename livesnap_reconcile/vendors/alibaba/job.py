@@ -62,11 +62,6 @@ class JobSpec(KindSpec):
             return None
         return "start" if desired.get("status") == "started" else "stop"
 
-    def adopted_status_action(self, obj: RemoteObject, desired: Attributes) -> str | None:
-        if obj.status == "init" and desired.get("status") == "started":
-            return None  # submitted and starting by itself, as after a create that got its answer
-        return super().adopted_status_action(obj, desired)
-
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
         if obj is not None and _not_started_yet(recorded, obj):
             return Because(Reason.DESIRED_STATUS, "job has not started yet (ICE starts a submitted job "
