@@ -61,6 +61,8 @@ def test_a_job_adopted_by_the_plan_is_brought_to_its_desired_status_in_the_same_
         for job in box.emulator.alibaba_jobs():
             box.emulator.alibaba_set_job_status(job["JobId"], "started")  # by hand, outside its window
         state.unlink()
+        plan = livesnap(tmp_path, "--state", str(state), "plan", str(manifest))
+        assert plan.output.count("already exists remotely; then stopped as desired") == 2, plan.output
         result = livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
         assert result.exit_code == 0, result.output
         assert result.output.count("adopted id=") == 4 and result.output.count(", stopped") == 2
