@@ -4,6 +4,11 @@ The applier never re-decides: it runs each `Change` through `apply.steps.execute
 outcome in state at once (so a crash loses nothing), keeps going past independent failures and
 skips the dependents of a failed change. Progress is reported through a callback; it prints
 nothing itself.
+
+Creates of one identity (two snapshots the vendor cannot tell apart, DESIGN.md §3) run one at a
+time, each recorded before the next starts: the lookup after a lost answer then excludes what its
+siblings recorded and can only find its own object, so one object is never recorded twice and
+none is left unrecorded. Everything else runs in parallel.
 """
 
 from __future__ import annotations
@@ -11,14 +16,15 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from livesnap_reconcile.apply.commit import GroupCommitter
 from livesnap_reconcile.apply.steps import execute
 from livesnap_reconcile.errors import LivesnapError, ProviderError, StateError
-from livesnap_reconcile.plan.model import Change, Plan
+from livesnap_reconcile.plan.model import Action, Change, Plan
 from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.state import State, StateBackend
 from livesnap_reconcile.vendors import spec
@@ -65,6 +71,8 @@ class Applier:
         self._on_outcome = on_outcome or (lambda o, done, total: None)
         self._stop = stop or threading.Event()
         self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
+        self._identity_locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._identity_locks_lock = threading.Lock()
 
     def apply(self, plan: Plan) -> Report:
         changes = {c.address: c for c in plan.changes}
@@ -133,14 +141,21 @@ class Applier:
         try:
             if provider is None:
                 raise LivesnapError(f"provider {change.provider!r} is not configured")
-            # States are immutable and swapped whole, so reading one needs no lock (waiting for
-            # the writer's lock here would hold every worker behind each fsync).
-            state = self._committer.state
-            previous = state.resources.get(change.address)
-            template_ids = {a: e.remote_id for a, e in state.resources.items() if spec(e.kind).referenced}
-            result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
-                             previous=previous)
-            self._commit(change.address, result.entry)
+            with self._one_per_identity(change):
+                # States are immutable and swapped whole, so reading one needs no lock (waiting for
+                # the writer's lock here would hold every worker behind each fsync).
+                state = self._committer.state
+                previous = state.resources.get(change.address)
+                template_ids = {a: e.remote_id for a, e in state.resources.items() if spec(e.kind).referenced}
+                claimed = frozenset(e.remote_id for a, e in state.resources.items()
+                                    if e.kind == change.kind and a != change.address)
+                result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
+                                 previous=previous, claimed=claimed)
+                self._commit(change.address, result.entry)
+            if result.error is not None:
+                error = result.error
+                return Outcome(change.address, change.action.value, "failed", str(error), result.remote_id,
+                               time.monotonic() - started, error.code, error.request_id)
             return Outcome(change.address, change.action.value, "ok", result.message, result.remote_id,
                            time.monotonic() - started)
         except ProviderError as exc:
@@ -158,6 +173,20 @@ class Applier:
             return Outcome(change.address, change.action.value, "failed",
                            f"internal error: {type(exc).__name__}: {exc}", change.remote_id,
                            time.monotonic() - started)
+
+    @contextmanager
+    def _one_per_identity(self, change: Change) -> Iterator[None]:
+        """Held from a create's first call until its entry is written, per identity."""
+        if change.action not in (Action.CREATE, Action.REPLACE):
+            yield
+            return
+        kind = spec(change.kind)
+        after = change.after or {}
+        key = (change.kind, repr(kind.identity(after)), repr(sorted(kind.reference(after).items())))
+        with self._identity_locks_lock:
+            lock = self._identity_locks.setdefault(key, threading.Lock())
+        with lock:
+            yield
 
     def _commit(self, address: str, entry) -> None:
         # Durable before it is reported; changes finishing during a write share the next one.

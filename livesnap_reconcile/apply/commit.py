@@ -41,15 +41,16 @@ class GroupCommitter:
         item = _Pending(address, entry)
         with self._queue_lock:
             self._queue.append(item)
-        if self.lock.acquire(blocking=False):
-            try:  # idle committer: write this change alone
-                self._write(self._take(only=item))
-            finally:
-                self.lock.release()
-            return
-        with self.lock:
+        alone = self.lock.acquire(blocking=False)
+        if not alone:
+            self.lock.acquire()
+        try:
+            # Under the lock an item is either still queued or already written: another writer
+            # may have carried it between the append above and the acquire, idle path included.
             if not item.done:
-                self._write(self._take())
+                self._write(self._take(only=item if alone else None))
+        finally:
+            self.lock.release()
         if item.error is not None:
             raise item.error
 
@@ -67,10 +68,9 @@ class GroupCommitter:
             state = state.with_entry(item.entry) if item.entry is not None else state.without(item.address)
         try:
             self.state = self._backend.write(state)
-        except BaseException as exc:
+        except BaseException as exc:  # every change of the batch reports it, the writer's own too
             for item in batch:
                 item.error = exc
-            raise
         finally:
             for item in batch:
                 item.done = True

@@ -3,16 +3,20 @@
 Each step returns the state entry to record (or None to forget the address); the applier
 commits it. Steps never decide anything the plan did not say, with one exception that the
 design requires: a create whose outcome is unknown looks the object up and adopts it before
-any retry, because Tencent has no idempotency token.
+any retry, because Tencent has no idempotency token. The lookup never takes an object that
+state records at another address (``claimed``), and an adopted object, found after a lost
+answer or adopted by the plan, is brought to its desired status (started or paused) at once:
+what a create would have left behind. If that status change fails, the object is still
+recorded (`StepResult.error`), so the next plan knows it and only the status is left to do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from livesnap_reconcile.errors import Invalid, UnknownOutcome
+from livesnap_reconcile.errors import Invalid, ProviderError, UnknownOutcome
 from livesnap_reconcile.plan.model import Action, Change
 from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.resources import RemoteObject
@@ -27,30 +31,41 @@ class StepResult:
     entry: StateEntry | None  # what to record at the change's address; None removes it
     remote_id: str | None
     message: str
+    error: ProviderError | None = None  # recorded, but a follow-up call failed: report the change failed
+
+
+def settle_status(change: Change, provider: Provider, obj: RemoteObject,
+                  desired: Mapping[str, Any]) -> tuple[RemoteObject, str, ProviderError | None]:
+    """Start or pause an adopted object as ``desired`` says: (object as now, what was done, failure)."""
+    action = spec(change.kind).adopted_status_action(obj, desired)
+    if action is None:
+        return obj, "", None
+    try:
+        settled = provider.start(obj.remote_id) if action == "start" else provider.stop(obj.remote_id)
+    except ProviderError as exc:
+        return obj, "", exc
+    return settled, "started" if action == "start" else "stopped", None
 
 
 def execute(change: Change, provider: Provider, *, template_ids: Mapping[str, str], now: Callable[[], int],
-            protected: bool, previous: StateEntry | None) -> StepResult:
+            protected: bool, previous: StateEntry | None, claimed: Collection[str] = ()) -> StepResult:
+    """Run ``change``; ``claimed`` holds the ids of its kind that state records at other addresses."""
     action = change.action
     if action is Action.FORGET:
         return StepResult(None, change.remote_id, "forgotten")
     if action is Action.ADOPT:
-        attrs = _recorded_attributes(change, change.before or {})
-        return StepResult(_entry(change, change.remote_id or "", attrs, now(), protected, ""),
-                          change.remote_id, f"adopted id={change.remote_id}")
+        return _adopt(change, provider, now, protected)
     if action is Action.DELETE:
         provider.delete(change.kind, change.remote_id or "", change.before or {})  # type: ignore[arg-type]
         return StepResult(None, change.remote_id, spec(change.kind).retire_verb)
     after = _resolved(change, template_ids)
-    if action is Action.CREATE:
-        obj, how = _create(change, provider, after, now)
+    if action in (Action.CREATE, Action.REPLACE):
+        if action is Action.REPLACE:
+            provider.delete(change.kind, change.remote_id or "", change.before or {})  # type: ignore[arg-type]
+        obj, how, error = _create(change, provider, after, now, claimed)
+        prefix = "replaced, " if action is Action.REPLACE else ""
         return StepResult(_entry(change, obj.remote_id, _recorded_attributes(change, obj.attributes, after), now(),
-                                 protected, obj.status), obj.remote_id, f"{how} id={obj.remote_id}")
-    if action is Action.REPLACE:
-        provider.delete(change.kind, change.remote_id or "", change.before or {})  # type: ignore[arg-type]
-        obj, how = _create(change, provider, after, now)
-        return StepResult(_entry(change, obj.remote_id, _recorded_attributes(change, obj.attributes, after), now(),
-                                 protected, obj.status), obj.remote_id, f"replaced, {how} id={obj.remote_id}")
+                                 protected, obj.status), obj.remote_id, f"{prefix}{how} id={obj.remote_id}", error)
     remote_id = change.remote_id or ""
     if action is Action.UPDATE:
         obj = provider.update(change.kind, remote_id, after)  # type: ignore[arg-type]
@@ -71,19 +86,45 @@ def execute(change: Change, provider: Provider, *, template_ids: Mapping[str, st
 _DONE = {Action.UPDATE: "updated", Action.START: "started", Action.STOP: "stopped", Action.RESTART: "restarted"}
 
 
-def _create(change: Change, provider: Provider, after: dict[str, Any],
-            now: Callable[[], int]) -> tuple[RemoteObject, str]:
+def _adopt(change: Change, provider: Provider, now: Callable[[], int], protected: bool) -> StepResult:
+    remote_id = change.remote_id or ""
+    found = RemoteObject(kind=change.kind, provider=change.provider, remote_id=remote_id,  # type: ignore[arg-type]
+                         attributes=dict(change.before or {}))
+    obj, done, error = settle_status(change, provider, found, change.after or {})
+    attrs = _recorded_attributes(change, obj.attributes)
+    message = f"adopted id={remote_id}" + (f", {done}" if done else "")
+    return StepResult(_entry(change, remote_id, attrs, now(), protected, obj.status), remote_id, message,
+                      _after_adoption(remote_id, error))
+
+
+def _create(change: Change, provider: Provider, after: dict[str, Any], now: Callable[[], int],
+            claimed: Collection[str]) -> tuple[RemoteObject, str, ProviderError | None]:
     """Create, and after an unknown outcome list-and-adopt before trying again."""
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
-            return provider.create(change.kind, after), "created"  # type: ignore[arg-type]
+            return provider.create(change.kind, after), "created", None  # type: ignore[arg-type]
         except UnknownOutcome:
-            found = provider.find(change.kind, after, now=now())  # type: ignore[arg-type]
+            found = provider.find(change.kind, after, now=now(), exclude=claimed)  # type: ignore[arg-type]
+            if found is not None and found.remote_id in claimed:
+                # Never record one object at two addresses; this one's own object, if the lost
+                # create made it, is left for the next plan's adoption or drift report.
+                raise Invalid(f"the lookup after a lost answer found {change.kind} {found.remote_id}, which state "
+                              "already records at another address", code="FoundClaimed") from None
             if found is not None:
-                return found, "created (found after a lost response)"
+                obj, done, error = settle_status(change, provider, found, after)
+                how = "created (found after a lost response" + (f", then {done})" if done else ")")
+                return obj, how, _after_adoption(obj.remote_id, error)
             if attempt == CREATE_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def _after_adoption(remote_id: str, error: ProviderError | None) -> ProviderError | None:
+    if error is None:
+        return None
+    detail = error.args[0] if error.args else type(error).__name__
+    error.args = (f"{remote_id} is recorded, but bringing it to its desired status failed: {detail}",)
+    return error
 
 
 def _resolved(change: Change, template_ids: Mapping[str, str]) -> dict[str, Any]:

@@ -174,8 +174,10 @@ class _Context:
         match = self._find_unclaimed(d, after)
         if match is not None:
             self.adopted.add(self._owner_key(match.provider, match.kind, match.remote_id))
+            settle = spec(d.kind).adopted_status_action(match, after)
+            then = f"; then {'started' if settle == 'start' else 'stopped'} as desired" if settle else ""
             return Change(d.address, Action.ADOPT, d.kind, d.provider,
-                          f"{d.kind} {match.remote_id} already exists remotely", before=dict(match.attributes),
+                          f"{d.kind} {match.remote_id} already exists remotely{then}", before=dict(match.attributes),
                           after=after, remote_id=match.remote_id, depends_on=d.depends_on,
                           reason_code=Reason.EXISTS_REMOTELY)
         return Change(d.address, Action.CREATE, d.kind, d.provider, reason.text, before=None, after=after,
@@ -185,12 +187,12 @@ class _Context:
         if not self.refreshed or "ref" in spec(d.kind).reference(after):
             return None
         key = (d.provider, d.kind, *compare.identity(d.kind, after))
-        for obj in self.unclaimed.get(key, ()):
-            if self._owner_key(obj.provider, obj.kind, obj.remote_id) in self.adopted:
-                continue
-            if spec(d.kind).adoptable(obj, after):
-                return obj
-        return None
+        kind = spec(d.kind)
+        candidates = [obj for obj in self.unclaimed.get(key, ())
+                      if self._owner_key(obj.provider, obj.kind, obj.remote_id) not in self.adopted
+                      and kind.adoptable(obj, after)]
+        # One object per address: the closest fit, so a sibling of the same identity keeps its own.
+        return min(candidates, key=lambda obj: (kind.adoption_misfit(obj, after), obj.remote_id), default=None)
 
     def _retire(self, e: Recorded) -> Change | None:
         obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None

@@ -38,7 +38,7 @@ _VERBS = {
     Action.START: "will be started",
     Action.STOP: "will be stopped",
     Action.RESTART: "will be restarted",
-    Action.ADOPT: "will be adopted (already exists remotely; recorded in state, no vendor write)",
+    Action.ADOPT: "will be adopted (already exists remotely; recorded in state, no vendor write but a start or stop to its desired status)",
     Action.FORGET: "will be forgotten (no vendor call)",
 }
 

@@ -41,7 +41,7 @@ _LEGEND = {
     Action.CREATE: "create",
     Action.REPLACE: "replace (delete or stop, then create)",
     Action.DELETE: "delete (Alibaba jobs: stop; ICE has no delete)",
-    Action.ADOPT: "adopt (record an existing remote object in state, no vendor write)",
+    Action.ADOPT: "adopt (record an existing remote object in state; no vendor write but a start or stop to its desired status)",
     Action.FORGET: "forget (remove from state, no vendor call)",
 }
 _TILDE = (Action.UPDATE, Action.START, Action.STOP, Action.RESTART)

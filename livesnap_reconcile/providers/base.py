@@ -10,7 +10,7 @@ This module holds no vendor detail and does no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
@@ -33,11 +33,13 @@ class Provider(Protocol):
         """One object by id, or None if the vendor says it does not exist."""
         ...
 
-    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int) -> RemoteObject | None:
+    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int,
+             exclude: Collection[str] = ()) -> RemoteObject | None:
         """The live object matching a desired one (identity of DESIGN.md §3), if any.
 
         Used after a create whose outcome is unknown, before any retry. Stopped Tencent tasks
-        and paused predecessor jobs never match.
+        and paused predecessor jobs never match, nor do the ids in ``exclude``: objects already
+        recorded at other addresses (two snapshots may share an identity; each owns one object).
         """
         ...
 

@@ -123,6 +123,10 @@ class KindSpec:
         """Whether an unrecorded remote object with the same identity may be taken over."""
         return True
 
+    def adoption_misfit(self, obj: RemoteObject, desired: Attributes) -> int:
+        """How far an adoptable object is from ``desired`` (0: exact); the closest one is adopted."""
+        return 0
+
     def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
         if gone:
             return Retirement(True, Because(Reason.DELETED_OUTSIDE, "deleted outside livesnap and no longer desired"))
@@ -135,6 +139,14 @@ class KindSpec:
     def status_action(self, current: Attributes, desired: Attributes) -> str | None:
         """``"start"`` or ``"stop"`` when the object's own on/off status must change."""
         return None
+
+    def adopted_status_action(self, obj: RemoteObject, desired: Attributes) -> str | None:
+        """``"start"`` or ``"stop"`` an object just adopted (found, not created) needs to be as desired.
+
+        The same answer the planner gives a recorded object (an ICE job still ``init`` is started,
+        as a plan would start it), so a found object ends the run as a planned one would.
+        """
+        return self.status_action(obj.attributes, desired)
 
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
         return Because(Reason.DESIRED_STATUS, f"desired status is {desired.get('status')}")

@@ -54,10 +54,10 @@ class FakeProvider:
             raise UnknownOutcome("connection dropped after send")
         return RemoteObject(kind, self.name, rid, dict(attributes), status="pending")
 
-    def find(self, kind, attributes, *, now):
+    def find(self, kind, attributes, *, now, exclude=()):
         self.calls.append(("find", attributes.get("stream")))
         for rid, attrs in self.objects.items():
-            if attrs.get("stream") == attributes.get("stream"):
+            if attrs.get("stream") == attributes.get("stream") and rid not in exclude:
                 return RemoteObject(kind, self.name, rid, dict(attrs), status="pending")
         return None
 
@@ -143,3 +143,51 @@ def test_stop_request_skips_changes_not_yet_started(tmp_path):
     assert report.interrupted
     assert [o.status for o in report.outcomes] == ["skipped"]
     assert provider.calls == [] and backend.read() is None
+
+
+class LosingEveryAnswer(FakeProvider):
+    """Every create is made and its answer lost; a create waits a moment for a sibling to join it."""
+
+    def __init__(self):
+        super().__init__()
+        self.sibling_joined = threading.Event()
+        self.in_create = 0
+
+    def create(self, kind, attributes):
+        with self._lock:
+            self.in_create += 1
+            if self.in_create > 1:
+                self.sibling_joined.set()
+        self.sibling_joined.wait(0.5)  # a create run beside this one would arrive now
+        with self._lock:
+            self.in_create -= 1
+            rid = next(self.ids)
+            self.objects[rid] = dict(attributes)
+        raise UnknownOutcome("connection dropped after send")
+
+    def start(self, remote_id):  # pragma: no cover - tasks have no status of their own to settle
+        raise AssertionError("not expected")
+
+
+def test_two_creates_of_one_identity_with_lost_answers_each_record_their_own_object(tmp_path):
+    twin = task_change("cam", template=False)
+    other = Change("task.cam.twin[x]", Action.CREATE, "task", "css", "new", after=dict(twin.after or {}))
+    provider = LosingEveryAnswer()
+    report, backend, _ = run(tmp_path, Plan(changes=(twin, other)), provider, parallelism=4)
+    assert report.ok, report.outcomes
+    recorded = {a: e.remote_id for a, e in backend.read().resources.items()}
+    assert sorted(recorded.values()) == sorted(provider.objects)  # two objects, each recorded once
+    assert not provider.sibling_joined.is_set()  # one identity: never two creates in flight
+
+
+def test_a_lookup_that_returns_an_object_recorded_elsewhere_is_refused_not_shared(tmp_path):
+    class IgnoresExclude(LosingEveryAnswer):
+        def find(self, kind, attributes, *, now, exclude=()):
+            return super().find(kind, attributes, now=now)
+
+    twin = task_change("cam", template=False)
+    other = Change("task.cam.twin[x]", Action.CREATE, "task", "css", "new", after=dict(twin.after or {}))
+    report, backend, _ = run(tmp_path, Plan(changes=(twin, other)), IgnoresExclude(), parallelism=1)
+    assert [o.status for o in sorted(report.outcomes, key=lambda o: o.address)] == ["ok", "failed"]
+    assert "already records at another address" in report.by_status("failed")[0].message
+    assert len(backend.read().resources) == 1

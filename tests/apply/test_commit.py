@@ -92,3 +92,90 @@ def test_a_failed_write_fails_every_change_it_carried():
     assert committer.state.resources == {}
     with pytest.raises(StateError, match="disk full"):
         committer.commit(entry(99).address, entry(99))
+
+
+class GatedBackend:
+    """Writes at once, except the first write, which waits until the test lets it finish."""
+
+    def __init__(self) -> None:
+        self.first_entered = threading.Event()
+        self.finish_first = threading.Event()
+        self.writes = 0
+
+    def write(self, state: State) -> State:
+        self.writes += 1
+        if self.writes == 1:
+            self.first_entered.set()
+            assert self.finish_first.wait(10)
+        return replace(state, serial=state.serial + 1)
+
+
+class GatedLock:
+    """The committer's write lock, with a gate before the idle path's try-acquire of one thread
+    and a signal when another thread starts waiting: the interleaving is the test's to choose."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.gated: str | None = None
+        self.at_gate = threading.Event()
+        self.open_gate = threading.Event()
+        self.waiting: dict[str, threading.Event] = {}
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        name = threading.current_thread().name
+        if not blocking and name == self.gated:
+            self.at_gate.set()
+            assert self.open_gate.wait(10)
+        if blocking and name in self.waiting:
+            self.waiting[name].set()
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> GatedLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def test_a_change_carried_by_another_writer_before_it_tried_the_idle_path_is_written_not_failed():
+    # A writes alone and holds the lock; C queues and waits for it; B queues, then stops just
+    # before its try-acquire. A finishes, C writes the whole queue (B's entry too) and leaves;
+    # only then does B find the committer idle: its change is durable and must be reported so.
+    backend = GatedBackend()
+    committer = GroupCommitter(backend, State.new())
+    lock = GatedLock()
+    committer.lock = lock  # type: ignore[assignment]
+    lock.gated = "B"
+    lock.waiting["C"] = threading.Event()
+    errors: dict[str, BaseException] = {}
+
+    def work(i: int) -> None:
+        try:
+            committer.commit(entry(i).address, entry(i))
+        except BaseException as exc:  # noqa: BLE001 - the test reports what each thread saw
+            errors[threading.current_thread().name] = exc
+
+    a = threading.Thread(target=work, args=(1,), name="A")
+    b = threading.Thread(target=work, args=(2,), name="B")
+    c = threading.Thread(target=work, args=(3,), name="C")
+    a.start()
+    assert backend.first_entered.wait(10)
+    c.start()
+    assert lock.waiting["C"].wait(10)
+    b.start()
+    assert lock.at_gate.wait(10)
+    backend.finish_first.set()
+    a.join(10)
+    c.join(10)
+    assert not c.is_alive() and not a.is_alive()
+    assert entry(2).address in committer.state.resources  # C carried B's change
+    lock.open_gate.set()
+    b.join(10)
+    assert not b.is_alive()
+    assert errors == {}
+    assert set(committer.state.resources) == {entry(i).address for i in (1, 2, 3)}
+    assert backend.writes == 2

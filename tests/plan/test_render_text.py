@@ -117,7 +117,7 @@ def test_start_and_stop_show_the_status_change(action, old, new, word):
 def test_adopt_records_without_vendor_write():
     c = change(task_address(), Action.ADOPT, after=task_attrs(), remote_id="88")
     block = block_of(render_text(plan(c)), task_address())
-    assert "will be adopted (already exists remotely; recorded in state, no vendor write)" in block
+    assert "will be adopted (already exists remotely; recorded in state, no vendor write but a start or stop to its desired status)" in block
     assert f" <= {task_address()} {{" in block
     assert 'id       = "88"' in block
 

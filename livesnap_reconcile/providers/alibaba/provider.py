@@ -8,7 +8,7 @@ change to make, and must not import the Tencent provider.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from livesnap_reconcile.errors import Invalid, NotFound
@@ -149,15 +149,17 @@ class AlibabaProvider:
                 return
             page += 1
 
-    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int) -> RemoteObject | None:
+    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int,
+             exclude: Collection[str] = ()) -> RemoteObject | None:
         name = str(attributes.get("name") or "")
         if kind == "template":
             for item in self._list_templates(name):
-                if item.get("TemplateName") == name:
+                if item.get("TemplateName") == name and str(item.get("TemplateId")) not in exclude:
                     return self.get("template", str(item["TemplateId"]))
             return None
         if kind == "job":
-            matches = [i for i in self._list_jobs(name, start=now + 3600 - LIST_SPAN, end=now + 3600) if i.get("JobName") == name]
+            matches = [i for i in self._list_jobs(name, start=now + 3600 - LIST_SPAN, end=now + 3600) if i.get("JobName") == name
+                       and str(i.get("JobId")) not in exclude]
             # Prefer a running job, then the newest: the one our lost create most likely made.
             matches.sort(key=lambda i: (i.get("Status") == "started", str(i.get("CreateTime") or "")), reverse=True)
             return self.get("job", str(matches[0]["JobId"])) if matches else None

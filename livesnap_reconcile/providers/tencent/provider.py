@@ -11,7 +11,7 @@ provider.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from livesnap_reconcile.errors import Invalid, NotFound
@@ -130,15 +130,18 @@ class TencentProvider:
             return None
         raise self._kind_error(kind)
 
-    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int) -> RemoteObject | None:
+    def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int,
+             exclude: Collection[str] = ()) -> RemoteObject | None:
         if kind == "template":
             name = attributes.get("name")
-            return next((t for t in self._templates() if t.attributes["name"] == name), None)
+            return next((t for t in self._templates()
+                         if t.attributes["name"] == name and t.remote_id not in exclude), None)
         if kind == "rule":
             key = rule_key(str(attributes["domain"]), str(attributes["app"]), str(attributes.get("stream") or ""))
             template = str((attributes.get("template") or {}).get("id"))
             return next((r for r in self._rules()
-                         if r.remote_id == key and r.attributes["template"]["id"] == template), None)
+                         if r.remote_id == key and r.attributes["template"]["id"] == template
+                         and r.remote_id not in exclude), None)
         if kind != "task":
             raise self._kind_error(kind)
         scheduled = int(attributes.get("scheduled_start") or attributes["start"])
@@ -151,6 +154,7 @@ class TencentProvider:
             if (item.get("DomainName"), item.get("AppName"), item.get("StreamName")) == combo
             and int(item["EndTime"]) == end and str(item.get("TemplateId")) == template
             and int(item["StartTime"]) >= scheduled - FIND_SLACK and int(item.get("Stopped") or 0) == 0
+            and str(item["TaskId"]) not in exclude
         ]
         matches.sort(key=lambda i: (int(i["StartTime"]), str(i["TaskId"])))
         return model.task_object(matches[0], provider=self.name, now=now) if matches else None

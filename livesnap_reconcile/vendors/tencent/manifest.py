@@ -15,6 +15,7 @@ from livesnap_reconcile.core.expansion import StreamExpansion
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
 from livesnap_reconcile.vendors.tencent import expand
 from livesnap_reconcile.vendors.tencent.overlap import MAX_TENCENT_OVERLAP, tencent_spans, worst_overlap
+from livesnap_reconcile.vendors.tencent.twins import colliding_snapshots
 
 TENCENT_NAME_BYTES = 255
 TENCENT_DESCRIPTION_BYTES = 1024
@@ -77,6 +78,7 @@ class TencentRules(ManifestRules):
                       f"{MAX_TENCENT_OVERLAP} tasks per stream at once", on_key=True)
 
     def check_streams(self, streams: Mapping[str, Mapping[str, Any]]) -> Iterator[Problem]:
+        yield from colliding_snapshots(streams)
         bound: dict[str, tuple[str, Path]] = {}  # domain -> (template, where it was bound first)
         keys: dict[tuple[str, str, str], Path] = {}
         for where, stream, snap in _always_on(streams):

@@ -51,6 +51,13 @@ class TaskSpec(KindSpec):
         early = int(obj.attributes.get("start", 0)) < int(desired.get("scheduled_start", 0)) - RESOLVE_SLACK
         return obj.status != "stopped" and not early
 
+    def adoption_misfit(self, obj: RemoteObject, desired: Attributes) -> int:
+        # Identity leaves the start out (an occurrence in progress is created "from now"), so
+        # snapshots ending together match each other's tasks: the one whose start is closest
+        # to this occurrence's scheduled start is its own; a later one belongs to a later window.
+        scheduled = int(desired.get("scheduled_start", desired.get("start", 0)) or 0)
+        return abs(int(obj.attributes.get("start", 0)) - scheduled)
+
     def retirement(self, recorded: Attributes, obj: RemoteObject | None, *, gone: bool, now: int) -> Retirement:
         if self.ended(recorded, now):
             return Retirement(True, Because(Reason.OCCURRENCE_ENDED, "occurrence has ended"))
