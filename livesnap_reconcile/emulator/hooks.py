@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.emulator import tencent, tencent_snapshot_rules
+from livesnap_reconcile.emulator import ice_files, tencent, tencent_snapshot_rules
 from livesnap_reconcile.emulator.tencent_templates import public_template
 from livesnap_reconcile.emulator.wire import ice_time
 
@@ -55,6 +55,7 @@ class HooksMixin:
         with self.store.transaction() as txn:
             job = _get(txn.data["ice"]["jobs"], job_id, "ICE job")
             job["Status"], job["LastModified"] = status, ice_time(self.clock.now())
+            ice_files.track(job, self.clock.now())
             txn.wrote = True
 
     def alibaba_templates(self) -> list[dict[str, Any]]:
