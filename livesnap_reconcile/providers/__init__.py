@@ -36,14 +36,26 @@ from livesnap_reconcile.vendors import vendor
 SANDBOX_ENDPOINT = "http://sandbox.localhost"
 DEFAULT_ATTEMPTS = 6
 
-__all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint"]
+__all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint", "sandbox_endpoint"]
 
 
 def default_endpoint(config: ProviderConfig) -> str:
     registered = vendor(config.vendor)
     if registered is None:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
+    if config.site and config.site in registered.site_endpoints:
+        return registered.site_endpoints[config.site]
     return registered.default_endpoint(config.region)
+
+
+def sandbox_endpoint(config: ProviderConfig) -> str:
+    """The sandbox's address for a provider: a site other than the default is its own subdomain, so
+    the emulator serves that site's actions (``http://international.sandbox.localhost``)."""
+    registered = vendor(config.vendor)
+    default_site = next(iter(registered.site_endpoints), None) if registered else None
+    if config.site and config.site != default_site:
+        return f"http://{config.site}.sandbox.localhost"
+    return SANDBOX_ENDPOINT
 
 
 def make_provider(

@@ -11,9 +11,24 @@ This module holds no vendor detail and does no I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a provider's account cannot do, so a plan can say so instead of failing at apply.
+
+    ``unreadable`` kinds cannot be listed: refresh returns them as state recorded them (``why``
+    says why, for the plan's notice). ``unavailable`` maps (kind, plan action) to the reason that
+    action cannot be carried out there.
+    """
+
+    why: str = ""
+    unreadable: tuple[str, ...] = ()
+    unavailable: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 class Provider(Protocol):
@@ -62,6 +77,10 @@ class Provider(Protocol):
 
     def stop(self, remote_id: str) -> RemoteObject:
         """Stop (pause) an Alibaba job."""
+        ...
+
+    def limits(self) -> Limits | None:
+        """What this account cannot do (None: everything livesnap needs)."""
         ...
 
     def close(self) -> None: ...

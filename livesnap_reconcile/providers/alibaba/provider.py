@@ -217,6 +217,9 @@ class AlibabaProvider:
             return obj
         return self._must_get(remote_id)
 
+    def limits(self) -> None:
+        return None  # every action livesnap needs is published for every ICE account
+
     def close(self) -> None:
         self.client.caller.client.close()
 
