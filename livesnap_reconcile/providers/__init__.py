@@ -105,7 +105,8 @@ def make_provider(
     if credential_source is not None:
         source = credential_source
     elif credentials is not None:
-        kind = "sandbox keys" if url == SANDBOX_ENDPOINT else "keys given by the caller"
+        sandbox = url in (SANDBOX_ENDPOINT, sandbox_endpoint(config))
+        kind = "sandbox keys" if sandbox else "keys given by the caller"
         source = Static(from_tuple(credentials, provider=config.name), kind=kind)
     else:
         source = chains.chain(ctx, config.profile)

@@ -40,6 +40,10 @@ def _intl(local_sandbox, config=INTL):
                          credentials=(*SANDBOX_KEYS["tencent"], None))
 
 
+def test_the_international_sandbox_is_named_as_the_sandbox(local_sandbox):
+    assert _intl(local_sandbox).credential_source.kind == "sandbox keys"
+
+
 def test_the_sandbox_serves_the_international_action_set(local_sandbox):
     china_client_on_intl_host = _intl(local_sandbox, ProviderConfig(name="x", vendor="tencent", region="ap-guangzhou"))
     with pytest.raises(Invalid) as refused:
