@@ -43,6 +43,7 @@ class ProviderConfig:
     endpoint: str | None = None
     profile: str | None = None
     max_rps: float | None = None
+    site: str | None = None  # the vendor's site (Tencent: china or international); None: its default
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,10 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
             planned = compute_plan(session, backend, do_refresh=refresh, targets=targets, excludes=excludes)
             if fmt == "text":
                 click.echo(render(planned.plan, "text", color=opts.color), nl=False)
+            if session.notes:
+                click.echo("", err=True)
+            for note in session.notes:
+                click.echo(note, err=True)
             if not planned.plan.has_changes:
                 return None
             if not auto_approve:

@@ -64,6 +64,8 @@ def plan(opts: GlobalOptions, paths: tuple[Path, ...], out: Path | None, detaile
     click.echo(render(planned.plan, fmt, color=opts.color, summary=summary), nl=False)
     if out is not None and fmt == "text":
         click.echo(f"\nSaved the plan to {out}. Apply exactly these changes with: livesnap apply {out}")
+    if session.notes:
+        click.echo("", err=True)  # the plan's last line has no newline of its own
     for note in session.notes:
         click.echo(note, err=True)
     if detailed_exitcode and planned.plan.has_changes and not planned.plan.housekeeping_only:

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from livesnap_reconcile.emulator import ice, sts, tencent, tencent_templates
+from livesnap_reconcile.emulator import ice, sts, tencent, tencent_sites
 from livesnap_reconcile.emulator.clock import Clock
 from livesnap_reconcile.emulator.faults import Faults, FaultState, Resolved
 from livesnap_reconcile.emulator.hooks import HooksMixin
@@ -195,16 +195,17 @@ class Emulator(HooksMixin):
             if request.headers.get("x-tc-version") == sts.TENCENT_VERSION and action in sts.TENCENT_ACTIONS:
                 result = self._tencent_sts(request, body, action, rule)
                 return _json_response(200, {"Response": dict(result, RequestId=rid)}, TC_CONTENT_TYPE, {})
-            if action not in tencent_templates.ACTIONS:
+            host = request.headers.get("host", request.url.host)
+            served = tencent_sites.actions(host)
+            if action not in served:
                 raise ApiError("InvalidAction", f"The action `{action}` does not exist.")
             if request.headers.get("x-tc-version") != tencent.VERSION:
                 raise ApiError("NoSuchVersion", "The requested version does not exist.")
-            tencent.check_region(action, request.headers.get("x-tc-region"))
+            tencent_sites.check_region(action, request.headers.get("x-tc-region"), host)
             raw_query = request.url.query.decode("ascii", "replace")
             self._verify_tc3(request, body, raw_query, service="live")
             params = self._tencent_params(request, body, raw_query)
-            result = self._run(tencent_templates.ACTIONS, action, params, vendor="tencent", rule=rule,
-                               request=request)
+            result = self._run(served, action, params, vendor="tencent", rule=rule, request=request)
         except ApiError as exc:
             result = {"Error": {"Code": exc.code, "Message": exc.message}}
         return _json_response(200, {"Response": dict(result, RequestId=rid)}, TC_CONTENT_TYPE, {})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.emulator import tencent, tencent_snapshot_rules
+from livesnap_reconcile.emulator import ice_files, tencent, tencent_snapshot_rules
 from livesnap_reconcile.emulator.tencent_templates import public_template
 from livesnap_reconcile.emulator.wire import ice_time
 
@@ -47,10 +47,11 @@ class HooksMixin:
             urls.add(rtmp_url) if offline else urls.discard(rtmp_url)
             txn.data["offline"] = sorted(urls)
             if offline:
-                stamp = ice_time(self.clock.now())
+                now = self.clock.now()
                 for job in txn.data["ice"]["jobs"].values():
                     if job["StreamInput"]["Url"] == rtmp_url and job["Status"] == "started":
-                        job["Status"], job["LastModified"] = "init", stamp
+                        job["Status"], job["LastModified"] = "init", ice_time(now)
+                        ice_files.track(job, now)
             txn.wrote = True
 
     # -- Alibaba ------------------------------------------------------------------------------------
@@ -66,6 +67,7 @@ class HooksMixin:
         with self.store.transaction() as txn:
             job = _get(txn.data["ice"]["jobs"], job_id, "ICE job")
             job["Status"], job["LastModified"] = status, ice_time(self.clock.now())
+            ice_files.track(job, self.clock.now())
             txn.wrote = True
 
     def alibaba_templates(self) -> list[dict[str, Any]]:

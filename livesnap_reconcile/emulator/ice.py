@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from livesnap_reconcile.emulator import ice_files
 from livesnap_reconcile.emulator.store import Txn
 from livesnap_reconcile.emulator.wire import ApiError, ice_id, ice_time, parse_ice_time
 
@@ -150,6 +151,7 @@ def submit_job(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[st
         "OverwriteFormat": template.get("OverwriteFormat"), "SequenceFormat": template.get("SequenceFormat"),
         "TimeInterval": template["TimeInterval"], "CallbackUrl": callback,
         "CreateTime": stamp, "LastModified": stamp, "_created": float(int(now)), "_seq": txn.data["seq"]}
+    ice_files.track(txn.data["ice"]["jobs"][job_id], now)
     txn.wrote = True
     return {"JobId": job_id}
 
@@ -203,6 +205,7 @@ def send_command(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[
         job["Status"] = "started"
         _copy_template(txn, job)
     job["LastModified"] = ice_time(now)
+    ice_files.track(job, now)
     txn.wrote = True
     return {}
 
@@ -296,4 +299,5 @@ ACTIONS: dict[str, Action] = {
     "SendLiveSnapshotJobCommand": send_command, "CreateLiveSnapshotTemplate": create_template,
     "UpdateLiveSnapshotTemplate": update_template, "DeleteLiveSnapshotTemplate": delete_template,
     "GetLiveSnapshotTemplate": get_template, "ListLiveSnapshotTemplates": list_templates,
+    "ListLiveSnapshotFiles": ice_files.list_files,
 }

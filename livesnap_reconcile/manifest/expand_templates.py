@@ -35,6 +35,7 @@ def expand_providers(providers: Mapping[str, Any]) -> dict[str, ProviderConfig]:
                 endpoint=spec.get("endpoint"),
                 profile=spec.get("profile"),
                 max_rps=float(max_rps) if max_rps is not None else None,
+                site=spec.get("site"),
             )
     return configs
 

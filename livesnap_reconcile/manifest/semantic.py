@@ -35,6 +35,8 @@ def check(data: Mapping[str, Any], *, now: datetime | None) -> Iterator[Problem]
     namespace = data.get("namespace") if isinstance(data.get("namespace"), str) else None
     for name, provider in providers.items():
         yield from _provider(provider, ("providers", name))
+        if vendors.get(name):
+            yield from _only_keys(provider, ("providers", name), str(vendors[name]), "provider_only", "providers", name)
     templates = _section(data, "templates")
     for name, template in templates.items():
         yield from _template(template, ("templates", name), vendors, namespace)

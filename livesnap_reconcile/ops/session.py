@@ -114,7 +114,7 @@ def time_limits() -> tuple[float, float]:
 
 def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> dict[str, Any]:
     from livesnap_reconcile.errors import AuthError
-    from livesnap_reconcile.providers import SANDBOX_ENDPOINT, make_provider
+    from livesnap_reconcile.providers import make_provider, sandbox_endpoint
 
     out: dict[str, Any] = {}
     missing: list[str] = []
@@ -125,7 +125,7 @@ def build_providers(session: Session, configs: Mapping[str, ProviderConfig]) -> 
 
             key_id, secret = SANDBOX_KEYS[config.vendor]
             out[name] = make_provider(config, transport=session.emulator.transport(),
-                                      credentials=(key_id, secret, None), endpoint=SANDBOX_ENDPOINT,
+                                      credentials=(key_id, secret, None), endpoint=sandbox_endpoint(config),
                                       now=session.emulator.clock.now, request_deadline=deadline,
                                       retry_budget=budget)
         else:

@@ -62,11 +62,33 @@ def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets:
                      providers={n: {"vendor": v, "endpoint": e} for n, (v, e) in endpoints(providers).items()})
     known = [r.address for r in desired.resources] + [d.address for d in desired.deferred] + list(state.resources)
     plan = select(plan, targets=targets, excludes=excludes, known=known)
+    plan = _hold_unavailable(session, plan, desired, state)
     from dataclasses import replace
 
     plan = replace(plan, manifest_paths=tuple(str(p) for p in session.paths), sandbox=session.emulator is not None)
     check_guards(plan, set(plan.protected))
     return Planned(plan, state, desired, loaded)
+
+
+def _hold_unavailable(session: Session, plan, desired, state):
+    """What the accounts cannot do leaves the plan, with a note each (and one per unlistable kind)."""
+    from livesnap_reconcile.plan.guards import hold_unavailable
+
+    unavailable: dict[tuple[str, str, str], str] = {}
+    for name, provider in sorted(session.providers.items()):
+        limits = getattr(provider, "limits", lambda: None)()
+        if limits is None:
+            continue
+        in_play = {r.kind for r in desired.resources if r.provider == name}
+        in_play |= {e.kind for e in state.resources.values() if e.provider == name}
+        for kind in limits.unreadable:
+            if kind in in_play:
+                session.notes.append(f"Note: provider {name}: {limits.why}, so its {kind}s are planned from state "
+                                     f"as recorded; changes made to them outside livesnap are not seen.")
+        unavailable.update({(name, kind, action): why for (kind, action), why in limits.unavailable.items()})
+    plan, held = hold_unavailable(plan, unavailable)
+    session.notes.extend(f"Note: {line}." for line in held)
+    return plan
 
 
 def run_apply(session: Session, backend, plan, state, *, parallelism: int,

@@ -86,3 +86,35 @@ def check_guards(plan: Plan, protected: set[str]) -> None:
                  for c in bad]
         hint = "set `protect: false` and apply first, or `livesnap state rm` it, to retire a protected object"
         raise GuardError("; ".join(lines) + f". To proceed: {hint}.")
+
+
+def hold_unavailable(plan: Plan, unavailable: Mapping[tuple[str, str, str], str]) -> tuple[Plan, list[str]]:
+    """Leave out changes a provider's account cannot make, and those that depend on them.
+
+    ``unavailable`` maps (provider, kind, action) to why. Returns the plan without them and one line
+    per change left out, for the user: the plan says what cannot be done instead of an apply failing.
+    State keeps the objects, so once they end by themselves they are forgotten as usual.
+    """
+    if not unavailable:
+        return plan, []
+    held: dict[str, str] = {}
+    for c in plan.changes:
+        why = unavailable.get((c.provider, c.kind, c.action.value))
+        if why:
+            held[c.address] = f"{c.address} cannot be {_PAST.get(c.action, c.action.value)} ({c.reason}): {why}"
+    grew = True
+    while grew:
+        grew = False
+        for c in plan.changes:
+            blocker = next((d for d in c.depends_on if d in held), None)
+            if c.address not in held and blocker:
+                held[c.address] = f"{c.address} is not {_PAST.get(c.action, c.action.value)}: it waits for {blocker}"
+                grew = True
+    if not held:
+        return plan, []
+    kept = tuple(c for c in plan.changes if c.address not in held)
+    return replace(plan, changes=kept), [held[a] for a in sorted(held)]
+
+
+_PAST = {Action.DELETE: "deleted", Action.REPLACE: "replaced", Action.CREATE: "created", Action.UPDATE: "updated",
+         Action.START: "started", Action.STOP: "stopped"}

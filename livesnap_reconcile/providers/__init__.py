@@ -36,14 +36,26 @@ from livesnap_reconcile.vendors import vendor
 SANDBOX_ENDPOINT = "http://sandbox.localhost"
 DEFAULT_ATTEMPTS = 6
 
-__all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint"]
+__all__ = ["SANDBOX_ENDPOINT", "Provider", "make_provider", "default_endpoint", "sandbox_endpoint"]
 
 
 def default_endpoint(config: ProviderConfig) -> str:
     registered = vendor(config.vendor)
     if registered is None:
         raise Invalid(f"provider {config.name!r}: unknown vendor {config.vendor!r}", provider=config.name)
+    if config.site and config.site in registered.site_endpoints:
+        return registered.site_endpoints[config.site]
     return registered.default_endpoint(config.region)
+
+
+def sandbox_endpoint(config: ProviderConfig) -> str:
+    """The sandbox's address for a provider: a site other than the default is its own subdomain, so
+    the emulator serves that site's actions (``http://international.sandbox.localhost``)."""
+    registered = vendor(config.vendor)
+    default_site = next(iter(registered.site_endpoints), None) if registered else None
+    if config.site and config.site != default_site:
+        return f"http://{config.site}.sandbox.localhost"
+    return SANDBOX_ENDPOINT
 
 
 def make_provider(
@@ -93,7 +105,8 @@ def make_provider(
     if credential_source is not None:
         source = credential_source
     elif credentials is not None:
-        kind = "sandbox keys" if url == SANDBOX_ENDPOINT else "keys given by the caller"
+        sandbox = url in (SANDBOX_ENDPOINT, sandbox_endpoint(config))
+        kind = "sandbox keys" if sandbox else "keys given by the caller"
         source = Static(from_tuple(credentials, provider=config.name), kind=kind)
     else:
         source = chains.chain(ctx, config.profile)

@@ -11,9 +11,24 @@ This module holds no vendor detail and does no I/O.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a provider's account cannot do, so a plan can say so instead of failing at apply.
+
+    ``unreadable`` kinds cannot be listed: refresh returns them as state recorded them (``why``
+    says why, for the plan's notice). ``unavailable`` maps (kind, plan action) to the reason that
+    action cannot be carried out there.
+    """
+
+    why: str = ""
+    unreadable: tuple[str, ...] = ()
+    unavailable: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
 class Provider(Protocol):
@@ -68,6 +83,10 @@ class Provider(Protocol):
 
     def restart(self, remote_id: str) -> RemoteObject:
         """Restart a running Alibaba job, so it picks up its template's current settings."""
+        ...
+
+    def limits(self) -> Limits | None:
+        """What this account cannot do (None: everything livesnap needs)."""
         ...
 
     def close(self) -> None: ...

@@ -36,6 +36,7 @@ class ManifestRules:
     template_only: tuple[str, ...] = ()  # keys only this vendor's templates have
     stream_only: tuple[str, ...] = ()  # ... its streams have (all required)
     snapshot_only: tuple[str, ...] = ()  # ... its snapshots have
+    provider_only: tuple[str, ...] = ()  # ... its providers have
     default_region: str | None = None  # when a provider names none
 
     def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ only when a provider of that vendor is built.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules
 from livesnap_reconcile.vendors.spec import KindSpec
@@ -21,6 +21,8 @@ class Vendor:
     client: str  # the package of the API client
     default_endpoint: Callable[[str], str]  # region -> the public endpoint
     rates: Mapping[str, float]  # documented or conservative requests/second per action group
+    # A vendor with several sites (separate hosts and API sets): site -> its public endpoint.
+    site_endpoints: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

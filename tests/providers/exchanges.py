@@ -1,5 +1,7 @@
-"""The vendor-documented example exchanges the cassettes hold (vendors/*.md, official examples).
+"""The example exchanges the cassettes hold: the vendors' own where they publish one, else ours.
 
+``cassettes/documented/`` keeps the vendors' examples verbatim; an exchange of a documented action
+is built from it, and `ORIGIN` says for every cassette which it is (stored in the cassette too).
 One list per vendor of (name, action, request params, HTTP status, response JSON). `build_cassettes`
 turns them into vcrpy YAML cassettes under ``cassettes/`` (run ``python -m tests.providers.exchanges``
 to rebuild them); the cassette and contract tests read the YAML, not this list, except for the
@@ -17,81 +19,112 @@ import yaml
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 ICE_URL = "https://ice.cn-shanghai.aliyuncs.com"
 TC_URL = "https://live.tencentcloudapi.com"
-DOC_TIME = 1589889600  # vector A: 2020-05-20T12:00:00Z
-ICE_JOB_ID = "****a046-263c-3560-978a-fb287782****"
+DOC_TIME = 1589889600  # vector A: 2020-05-20T12:00:00Z, the documented CreateScreenshotTask's StartTime
+DOCUMENTED = CASSETTES / "documented"
+ICE_JOB_ID = "****a046-263c-3560-978a-fb287782****"  # the JobId GetLiveSnapshotJob's page asks for
+ICE_SUBMITTED_ID = "****a046-263c-3560-978a-fb287666****"  # the JobId SubmitLiveSnapshotJob's page returns
+ICE_TEMPLATE_ID = "****a046-263c-3560-978a-fb287666****"  # GetLiveSnapshotJob's TemplateId example
 ICE_REQUEST_ID = "******11-DB8D-4A9A-875B-275798******"
 TC_TASK_ID = "UpTbk5RSVhRQFkAAfHwQCCjcRD0lRFcZ0xTSlNTQltlRVRLU1JAWW9EUb"
-ICE_SUBMIT = {
-    "JobName": "ls/newsroom/main-stage/always-on/0a1b2c3d", "TemplateId": "****96e8864746a0b6f3****",
-    "CallbackUrl": "http://www.aliyun.com/snapshot/callback",
-    "StreamInput": {"Type": "rtmp", "Url": "rtmp://www.aliyun.com/stream"},
-    "SnapshotOutput": {"Bucket": "testbucket", "Endpoint": "oss-cn-shanghai.aliyuncs.com", "StorageType": "oss"},
-}
+TC_STOPPED_ID = "UZZUVbQ1FSQFlvKxYBxUVGzwcBB00UETZU5QRlNURlhR1FDUVBFUWpCUkbUUBKb"
+TC_DELETED_ID = "UZZUVbQ1FSQFlvKxYSBxUVGzB00UEFTZU5RlNURlhR1FDUVBFUWpCkNbUUBKb"
+TC_REQUEST_ID = "3c140219-cfe9-470e-b241-907877d6fb03"
+
+
+def documented(vendor: str, action: str) -> dict:
+    """The vendor's own example of ``action``: ``cassettes/documented/*.json``, copied verbatim."""
+    name = {"alibaba": "alibaba-ice.json", "tencent": "tencent-live.json"}[vendor]
+    return json.loads((DOCUMENTED / name).read_text(encoding="utf-8"))["actions"][action]
+
+
+def _doc_output(vendor: str, action: str) -> dict:
+    return json.loads(documented(vendor, action)["output"])
+
+
+ICE_SUBMIT = documented("alibaba", "SubmitLiveSnapshotJob")["request"]
+# GetLiveSnapshotJob's page gives every field's example but not the whole JSON: this answer is ours,
+# made of those field examples; the two times are ours too.
 ICE_JOB = {
-    "RequestId": ICE_REQUEST_ID, "JobId": ICE_JOB_ID, "JobName": ICE_SUBMIT["JobName"],
-    "TemplateId": "****96e8864746a0b6f3****", "TemplateName": "newsroom-every-10s", "Status": "started",
-    "StreamInput": ICE_SUBMIT["StreamInput"], "SnapshotOutput": ICE_SUBMIT["SnapshotOutput"],
+    "RequestId": ICE_REQUEST_ID, "JobId": ICE_JOB_ID, "JobName": "Screenshot Task 1",
+    "TemplateId": ICE_TEMPLATE_ID, "TemplateName": "Template 1", "Status": "started",
+    "StreamInput": {"Url": "rtmp://www.aliyun.com/stream", "Type": "rtmp"},
+    "SnapshotOutput": {"StorageType": "oss", "Endpoint": "oss-cn-shanghai.aliyuncs.com", "Bucket": "testbucket"},
     "OverwriteFormat": "snapshot/{JobId}.jpg", "SequenceFormat": "snapshot/{JobId}/{UnixTimestamp}.jpg",
-    "TimeInterval": 5, "CallbackUrl": ICE_SUBMIT["CallbackUrl"], "CreateTime": "2022-07-12T16:17:54Z",
-    "LastModified": "2022-07-12T16:17:54Z",
+    "TimeInterval": 5, "CallbackUrl": "http://www.aliyun.com/snapshot/callback", "CreateTime": "2022-02-02T22:22:22Z",
+    "LastModified": "2022-02-02T22:22:22Z",
 }
+_ICE_TEMPLATE = documented("alibaba", "GetLiveSnapshotTemplate")
 
 ALIBABA = [
-    ("submit-job", "SubmitLiveSnapshotJob", ICE_SUBMIT, 200, {"RequestId": ICE_REQUEST_ID, "JobId": ICE_JOB_ID}),
+    ("submit-job", "SubmitLiveSnapshotJob", ICE_SUBMIT, 200, _doc_output("alibaba", "SubmitLiveSnapshotJob")),
     ("get-job", "GetLiveSnapshotJob", {"JobId": ICE_JOB_ID}, 200, ICE_JOB),
     ("list-jobs", "ListLiveSnapshotJobs",
-     {"PageNo": 1, "PageSize": 100, "SearchKeyWord": "ls/newsroom/", "SortBy": "desc",
-      "StartTime": "2022-07-01T00:00:00Z", "EndTime": "2022-07-30T00:00:00Z"}, 200,
+     {"PageNo": 1, "PageSize": 100, "SearchKeyWord": "Screenshot", "SortBy": "desc",
+      "StartTime": "2022-02-01T00:00:00Z", "EndTime": "2022-03-01T00:00:00Z"}, 200,
      {"RequestId": ICE_REQUEST_ID, "PageNo": 1, "PageSize": 100, "SortBy": "desc", "TotalCount": 1,
       "JobList": [{k: ICE_JOB[k] for k in ("JobId", "JobName", "Status", "TemplateId", "TemplateName",
                                           "TimeInterval", "CreateTime", "SnapshotOutput")}]}),
-    ("stop-job", "SendLiveSnapshotJobCommand", {"JobId": ICE_JOB_ID, "Command": "stop"}, 200, {"RequestId": ICE_REQUEST_ID}),
+    ("start-job", "SendLiveSnapshotJobCommand", documented("alibaba", "SendLiveSnapshotJobCommand")["request"], 200,
+     _doc_output("alibaba", "SendLiveSnapshotJobCommand")),
+    ("get-template", "GetLiveSnapshotTemplate", _ICE_TEMPLATE["request"], 200,
+     _doc_output("alibaba", "GetLiveSnapshotTemplate")),
     ("create-template", "CreateLiveSnapshotTemplate",
-     {"TemplateName": "newsroom-every-10s", "TimeInterval": 5, "OverwriteFormat": "snapshot/{JobId}.jpg",
+     {"TemplateName": "Template 1", "TimeInterval": 5, "OverwriteFormat": "snapshot/{JobId}.jpg",
       "SequenceFormat": "snapshot/{JobId}/{UnixTimestamp}.jpg"}, 200,
-     {"RequestId": ICE_REQUEST_ID, "TemplateId": "****96e8864746a0b6f3****"}),
+     {"RequestId": ICE_REQUEST_ID, "TemplateId": "****a046-263c-3560-978a-fb287782****"}),
     ("list-templates", "ListLiveSnapshotTemplates",
-     {"PageNo": 1, "PageSize": 100, "SearchKeyWord": "newsroom-", "Type": "custom"}, 200,
+     {"PageNo": 1, "PageSize": 100, "SearchKeyWord": "Template", "Type": "custom"}, 200,
      {"RequestId": ICE_REQUEST_ID, "PageNo": 1, "PageSize": 100, "SortBy": "desc", "TotalCount": 1,
-      "TemplateList": [{"TemplateId": "****96e8864746a0b6f3****", "TemplateName": "newsroom-every-10s",
-                        "Type": "custom", "TimeInterval": 5, "CreateTime": "2022-07-12T16:17:54Z"}]}),
+      "TemplateList": [{"TemplateId": "****a046-263c-3560-978a-fb287782****", "TemplateName": "Template 1",
+                        "Type": "custom", "TimeInterval": 5, "CreateTime": "2022-02-02T22:22:22Z"}]}),
     ("get-job-not-found", "GetLiveSnapshotJob", {"JobId": "****0000-0000-0000-0000-000000000000****"}, 404,
      {"RequestId": ICE_REQUEST_ID, "HostId": "ice.cn-shanghai.aliyuncs.com", "Code": "JobNotFound",
       "Message": "No such job.", "Recommend": "https://api.aliyun.com/troubleshoot?q=JobNotFound&product=ICE"}),
 ]
 
 TC_CREATE = {"StreamName": "livetest", "DomainName": "5000.live.push.com", "AppName": "live",
-             "StartTime": DOC_TIME, "EndTime": DOC_TIME + 14400, "TemplateId": 0}
+             "StartTime": DOC_TIME, "EndTime": 1589904000, "TemplateId": 0}
+TC_DESCRIBE = {"AppName": "live", "DomainName": "5000.live.push.com", "StreamName": "livetest",
+               "StartTime": 1595779200, "EndTime": 1595865600}
+# The documented create sends numbers as strings ("10"); our client sends them as JSON integers.
+TC_TEMPLATE = {"CosRegion": "beijing", "Description": "testDesc", "SnapshotInterval": 10, "PornFlag": 0,
+               "CosBucket": "bucket", "TemplateName": "testName", "Height": 250, "CosAppId": 8954511, "Width": 250}
 TENCENT = [
-    ("create-task", "CreateScreenshotTask", TC_CREATE, 200,
-     {"Response": {"RequestId": "eac6b301-a322-493a-8e36-83b295459397", "TaskId": TC_TASK_ID}}),
-    ("describe-tasks", "DescribeScreenshotTask", {"StartTime": 1595779200, "EndTime": 1595865600}, 200,
-     {"Response": {"RequestId": "eac6b301-a322-493a-8e36-83b295459397", "ScrollToken": "", "TaskList": [
-         {"TaskId": "UpTbk5RSVhRQFkAAfHwQCCjcRD0lRFcZ0xTSlNTQltlRVRLU1JAWW9EUa", "DomainName": "5000.live.push.com",
-          "AppName": "live", "StreamName": "livetest", "StartTime": 1595779200, "EndTime": 1595782800,
-          "TemplateId": 123, "Stopped": 1595783500},
-         {"TaskId": "UpTbk5RSVhRQFkAAfHwQCCjcRD0lRFcZ0xTSlNTQltlRVRLU1JAWW9EUc", "DomainName": "5000.live.push.com",
-          "AppName": "live", "StreamName": "livetest", "StartTime": 1595790000, "EndTime": 1595793600,
-          "TemplateId": 0, "Stopped": 0}]}}),
-    ("stop-task", "StopScreenshotTask", {"TaskId": TC_TASK_ID}, 200,
-     {"Response": {"RequestId": "eac6b301-a322-493a-8e36-83b295459397"}}),
-    ("delete-task", "DeleteScreenshotTask", {"TaskId": TC_TASK_ID}, 200,
-     {"Response": {"RequestId": "eac6b301-a322-493a-8e36-83b295459397"}}),
-    ("create-template", "CreateLiveSnapshotTemplate",
-     {"TemplateName": "newsroom-thumbs", "CosAppId": 1234567890, "CosBucket": "testbucket",
-      "CosRegion": "ap-guangzhou", "SnapshotInterval": 10, "Width": 640}, 200,
-     {"Response": {"RequestId": "e7e1c8a1-0b5f-4a3e-9c4b-7b1f2a3c4d5e", "TemplateId": 888}}),
+    ("create-task", "CreateScreenshotTask", TC_CREATE, 200, _doc_output("tencent", "CreateScreenshotTask")),
+    ("describe-tasks", "DescribeScreenshotTask", TC_DESCRIBE, 200, _doc_output("tencent", "DescribeScreenshotTask")),
+    ("stop-task", "StopScreenshotTask", {"TaskId": TC_STOPPED_ID}, 200, _doc_output("tencent", "StopScreenshotTask")),
+    ("delete-task", "DeleteScreenshotTask", {"TaskId": TC_DELETED_ID}, 200,
+     _doc_output("tencent", "DeleteScreenshotTask")),
+    ("create-template", "CreateLiveSnapshotTemplate", TC_TEMPLATE, 200,
+     _doc_output("tencent", "CreateLiveSnapshotTemplate")),
     ("describe-templates", "DescribeLiveSnapshotTemplates", {}, 200,
-     {"Response": {"RequestId": "e7e1c8a1-0b5f-4a3e-9c4b-7b1f2a3c4d5e", "Templates": [
-         {"TemplateId": 888, "TemplateName": "newsroom-thumbs", "SnapshotInterval": 10, "Width": 640, "Height": 0,
-          "PornFlag": 0, "CosAppId": 1234567890, "CosBucket": "testbucket", "CosRegion": "ap-guangzhou",
-          "Description": "", "CosPrefix": "/{Year}-{Month}-{Day}", "CosFileName": None,
-          "CosSecretId": "", "CosSecretKey": "******"}]}}),
+     _doc_output("tencent", "DescribeLiveSnapshotTemplates")),
     ("stop-task-bad-signature", "StopScreenshotTask", {"TaskId": "nope"}, 200,
      {"Response": {"Error": {"Code": "AuthFailure.SignatureFailure",
                              "Message": "The provided credentials could not be validated."},
                    "RequestId": "ed93f3cb-f35e-473f-b9f3-0d451b8b79c6"}}),
 ]
+
+# Which cassettes hold a vendor's own example (the action it documents) and which are ours (why).
+ORIGIN: dict[tuple[str, str], str] = {
+    ("alibaba", "submit-job"): "documented:SubmitLiveSnapshotJob",
+    ("alibaba", "start-job"): "documented:SendLiveSnapshotJobCommand",
+    ("alibaba", "get-template"): "documented:GetLiveSnapshotTemplate",
+    ("alibaba", "get-job"): "ours: GetLiveSnapshotJob's page lists each field's example but shows no whole "
+                            "answer; built from those field examples, with our times",
+    ("alibaba", "list-jobs"): "ours: the get-job answer as a list item; the request window is ours",
+    ("alibaba", "create-template"): "ours: GetLiveSnapshotTemplate's example fields as a create",
+    ("alibaba", "list-templates"): "ours: the get-template example as a list item",
+    ("alibaba", "get-job-not-found"): "ours: the documented JobNotFound (404, 'No such job.') in ICE's error shape",
+    ("tencent", "create-task"): "documented:CreateScreenshotTask",
+    ("tencent", "describe-tasks"): "documented:DescribeScreenshotTask",
+    ("tencent", "stop-task"): "documented:StopScreenshotTask",
+    ("tencent", "delete-task"): "documented:DeleteScreenshotTask",
+    ("tencent", "create-template"): "documented:CreateLiveSnapshotTemplate",
+    ("tencent", "describe-templates"): "documented:DescribeLiveSnapshotTemplates",
+    ("tencent", "stop-task-bad-signature"): "ours: the documented AuthFailure.SignatureFailure code in Tencent's "
+                                            "error envelope; the message and RequestId are ours",
+}
 
 
 def _interaction(request: httpx.Request, status: int, payload: dict, content_type: str) -> dict:
@@ -123,7 +156,7 @@ def build_cassettes() -> None:
     ):
         for name, action, params, status, payload in exchanges:
             cassette = {"interactions": [_interaction(client.build(action, params), status, payload, content_type)],
-                        "version": 1}
+                        "origin": ORIGIN[(vendor, name)], "version": 1}
             path = CASSETTES / vendor / f"{name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(yaml.safe_dump(cassette, sort_keys=True, allow_unicode=True))

@@ -92,6 +92,7 @@ def _full_cycle() -> None:
         job = ice.create("job", job_attrs(ice_template.remote_id))
         ice.stop(job.remote_id)
         ice.start(job.remote_id)
+        ice.snapshot_files(job.remote_id, start=T0 - 3600, end=T0 + 3600)
         ice.find("job", job.attributes, now=T0)
         ice.delete("job", job.remote_id, job.attributes)
         ice.delete("template", ice_template.remote_id, ICE_TEMPLATE)

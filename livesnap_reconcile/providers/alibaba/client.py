@@ -33,6 +33,7 @@ ACTIONS: dict[str, tuple[str, bool]] = {
     "DeleteLiveSnapshotTemplate": ("POST", False),
     "GetLiveSnapshotTemplate": ("GET", False),
     "ListLiveSnapshotTemplates": ("GET", False),
+    "ListLiveSnapshotFiles": ("GET", False),
 }
 
 

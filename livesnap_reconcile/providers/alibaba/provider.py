@@ -14,6 +14,7 @@ from typing import Any
 from livesnap_reconcile.errors import Invalid, NotFound
 from livesnap_reconcile.providers.alibaba import model
 from livesnap_reconcile.providers.alibaba.client import IceClient
+from livesnap_reconcile.providers.alibaba.files import SnapshotFile, snapshot_files
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
 from livesnap_reconcile.vendors.alibaba.job import WAITING, job_name_prefix
 
@@ -165,6 +166,10 @@ class AlibabaProvider:
             return self.get("job", str(matches[0]["JobId"])) if matches else None
         raise self._kind_error(kind)
 
+    def snapshot_files(self, job_id: str, *, start: int, end: int) -> list[SnapshotFile]:
+        """The snapshots job ``job_id`` wrote in [start, end] (Unix seconds), oldest first."""
+        return snapshot_files(self.client, job_id, start=start, end=end)
+
     # --- writes -----------------------------------------------------------------------------
 
     def create(self, kind: Kind, attributes: Mapping[str, Any]) -> RemoteObject:
@@ -231,6 +236,9 @@ class AlibabaProvider:
                 raise
             return obj
         return self._must_get(remote_id)
+
+    def limits(self) -> None:
+        return None  # every action livesnap needs is published for every ICE account
 
     def close(self) -> None:
         self.client.caller.client.close()

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from livesnap_reconcile.errors import Unavailable
+from livesnap_reconcile.errors import Invalid, Unavailable
 from livesnap_reconcile.providers.http import Call, Caller
 from livesnap_reconcile.providers.tencent.errors import map_error, map_http_status
 
@@ -23,6 +23,10 @@ VERSION = "2018-08-01"
 TASK_REGION = "ap-guangzhou"
 TASK_ACTIONS = frozenset({"CreateScreenshotTask", "DescribeScreenshotTask", "StopScreenshotTask",
                           "DeleteScreenshotTask"})
+INTERNATIONAL = "international"
+# The international site's SDK and CLI spec publish CreateScreenshotTask but none of these; its
+# docs say Region "is not required for this API" (tencentcloud.com/document/api/267/54799).
+NOT_ON_INTERNATIONAL = frozenset({"DescribeScreenshotTask", "StopScreenshotTask", "DeleteScreenshotTask"})
 
 # (bucket group, non-idempotent write?) per action.
 ACTIONS: dict[str, tuple[str, bool]] = {
@@ -44,11 +48,16 @@ ACTIONS: dict[str, tuple[str, bool]] = {
 
 
 class LiveClient:
-    def __init__(self, *, caller: Caller, endpoint: str, provider: str, region: str) -> None:
+    def __init__(self, *, caller: Caller, endpoint: str, provider: str, region: str, site: str | None = None) -> None:
         self.caller = caller
         self.endpoint = endpoint
         self.provider = provider
         self.region = region
+        self.site = site or "china"
+
+    def serves(self, action: str) -> bool:
+        """Whether this provider's site publishes ``action``."""
+        return not (self.site == INTERNATIONAL and action in NOT_ON_INTERNATIONAL)
 
     def build(self, action: str, params: Mapping[str, Any]) -> httpx.Request:
         headers = {
@@ -58,6 +67,8 @@ class LiveClient:
             "X-TC-Language": "en-US",
         }
         region = TASK_REGION if action in TASK_ACTIONS else self.region
+        if action in TASK_ACTIONS and self.site == INTERNATIONAL:
+            region = ""  # documented as not required there, and ap-guangzhou is a China-site rule
         if region:
             headers["X-TC-Region"] = region
         body = json.dumps(dict(params)).encode("utf-8")
@@ -81,6 +92,9 @@ class LiveClient:
 
     def rpc(self, action: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         params = dict(params or {})
+        if not self.serves(action):
+            raise Invalid(f"provider {self.provider!r}: Tencent's international site has no {action}",
+                          provider=self.provider, code="InvalidAction")
         group, write = ACTIONS[action]
         call = Call(action=action, group=group, write=write)
         return self.caller.call(call, lambda: self.build(action, params), lambda r: self.parse(action, r))

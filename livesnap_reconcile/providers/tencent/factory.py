@@ -11,5 +11,6 @@ from livesnap_reconcile.providers.tencent.provider import TencentProvider
 
 def build(wiring: Wiring) -> Provider:
     caller = wiring.caller(Tc3Auth(wiring.credentials, clock=wiring.clock))
-    client = LiveClient(caller=caller, endpoint=wiring.url, provider=wiring.config.name, region=wiring.config.region)
+    client = LiveClient(caller=caller, endpoint=wiring.url, provider=wiring.config.name, region=wiring.config.region,
+                        site=wiring.config.site)
     return TencentProvider(name=wiring.config.name, client=client, clock=wiring.now)

@@ -15,7 +15,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from livesnap_reconcile.errors import Invalid, NotFound
-from livesnap_reconcile.providers.tencent import model
+from livesnap_reconcile.providers.base import Limits
+from livesnap_reconcile.providers.tencent import international, model
 from livesnap_reconcile.providers.tencent.client import LiveClient
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
 from livesnap_reconcile.vendors.tencent.rule import rule_key
@@ -45,6 +46,17 @@ class TencentProvider:
     def _now(self) -> int:
         return int(self._clock())
 
+    @property
+    def _lists_tasks(self) -> bool:
+        return self.client.serves("DescribeScreenshotTask")
+
+    def limits(self) -> Limits | None:
+        return None if self._lists_tasks else international.LIMITS
+
+    def _unlisted(self, what: str) -> Invalid:
+        return Invalid(f"provider {self.name!r}: cannot {what}: {international.LIMITS.why}", provider=self.name,
+                       code="InvalidAction")
+
     # --- reads ------------------------------------------------------------------------------
 
     def refresh(self, query: RefreshQuery) -> list[RemoteObject]:
@@ -70,6 +82,8 @@ class TencentProvider:
         return [model.template_object(t, provider=self.name) for t in data.get("Templates") or []]
 
     def _refresh_tasks(self, query: RefreshQuery) -> list[RemoteObject]:
+        if not self._lists_tasks:
+            return international.recorded_tasks(query, provider=self.name, now=query.now or self._now())
         attrs = [k.attributes for k in query.known if k.kind == "task"]
         attrs += [r.attributes for r in query.desired if r.kind == "task"]
         combos = {(a["domain"], a["app"], a["stream"]) for a in attrs}
@@ -117,6 +131,8 @@ class TencentProvider:
         if kind == "rule":
             return next((r for r in self._rules() if r.remote_id == remote_id), None)
         if kind == "task":
+            if not self._lists_tasks:
+                raise self._unlisted(f"read task {remote_id}")
             now = self._now()
             span = self._spans.get(remote_id)
             if span is not None:
@@ -144,6 +160,9 @@ class TencentProvider:
                          and r.remote_id not in exclude), None)
         if kind != "task":
             raise self._kind_error(kind)
+        if not self._lists_tasks:
+            raise Invalid(f"provider {self.name!r}: {international.UNKNOWN_CREATE}", provider=self.name,
+                          code="OutcomeUnknown")
         scheduled = int(attributes.get("scheduled_start") or attributes["start"])
         end = int(attributes["end"])
         template = str((attributes.get("template") or {}).get("id", ""))
@@ -220,6 +239,10 @@ class TencentProvider:
                           "(DeleteLiveSnapshotRule)", provider=self.name, code=err.code) from None
 
     def _delete_task(self, task_id: str, attributes: Mapping[str, Any]) -> None:
+        if not self._lists_tasks:
+            raise Invalid(f"provider {self.name!r}: cannot delete task {task_id}: "
+                          f"{international.LIMITS.unavailable[('task', 'delete')]}", provider=self.name,
+                          code="InvalidAction")
         now = self._now()
         start, end = attributes.get("start"), attributes.get("end")
         running = start is None or end is None or int(start) <= now < int(end)

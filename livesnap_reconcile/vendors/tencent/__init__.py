@@ -15,4 +15,7 @@ VENDOR = Vendor(
     client="livesnap_reconcile.providers.tencent",
     default_endpoint=lambda region: "https://live.tencentcloudapi.com",
     rates={"task": 20.0, "template": 20.0},
+    # The international SDK's host, and the one its API docs name (tencentcloud.com/document/api/267).
+    site_endpoints={"china": "https://live.tencentcloudapi.com",
+                    "international": "https://live.intl.tencentcloudapi.com"},
 )

@@ -29,6 +29,7 @@ class TencentRules(ManifestRules):
     template_only = ("width", "height", "porn_flag", "description", "cos")
     stream_only = ("domain", "app", "stream")
     snapshot_only = ("scope",)
+    provider_only = ("site",)  # china (default) or international: another host and API set
     default_region = expand.DEFAULT_REGION
 
     def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
