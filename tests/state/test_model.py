@@ -129,9 +129,11 @@ _json = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=10,
 )
+# Extra attributes vary freely; the ones a kind's shape checks keep well-typed values, so a random
+# key like "stream" with a None value does not make a state the reader rightly refuses.
 _entries = st.builds(
     lambda addr, kind, rid, attrs, created, protect, status: StateEntry(
-        address=f"{kind}.{addr}", kind=kind, provider="p", remote_id=rid, attributes={**TYPICAL[kind], **attrs},
+        address=f"{kind}.{addr}", kind=kind, provider="p", remote_id=rid, attributes={**attrs, **TYPICAL[kind]},
         created_at=created, protect=protect, status=status),
     st.text(min_size=1, max_size=10), st.sampled_from(["template", "job", "task"]), st.text(max_size=10),
     st.dictionaries(st.text(max_size=6), _json, max_size=4), st.integers(0, 2**40), st.booleans(),
