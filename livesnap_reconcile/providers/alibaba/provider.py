@@ -1,8 +1,9 @@
 """The Alibaba Cloud ICE provider: templates and persistent live snapshot jobs.
 
 Owns: the Provider protocol on top of `IceClient`: refresh (templates by list + get, jobs by get
-for known ids and a namespace-prefix list for discovery), find after an unknown-outcome create,
-and the writes. ICE has no job delete: deleting a job stops it. It must not plan or decide which
+for known ids and a namespace-prefix list for discovery; every known id is kept whatever its name,
+so an imported console object stays managed), find after an unknown-outcome create, and the
+writes. ICE has no job delete: deleting a job stops it. It must not plan or decide which
 change to make, and must not import the Tencent provider.
 """
 
@@ -76,14 +77,15 @@ class AlibabaProvider:
 
     def _refresh_templates(self, query: RefreshQuery) -> Iterator[RemoteObject]:
         prefix = f"{query.namespace}-"
-        seen: set[str] = set()
+        known = {k.remote_id for k in query.known if k.kind == "template"}
+        seen = set(known)
         for item in self._list_templates(prefix):
             if str(item.get("TemplateName", "")).startswith(prefix):
                 seen.add(str(item["TemplateId"]))
-        seen |= {k.remote_id for k in query.known if k.kind == "template"}
         for template_id in sorted(seen):
             obj = self.get("template", template_id)
-            if obj is not None and obj.attributes["name"].startswith(prefix):
+            # A known template is ours whatever its name (one imported from the console has none of ours).
+            if obj is not None and (template_id in known or obj.attributes["name"].startswith(prefix)):
                 yield obj
 
     def _list_templates(self, keyword: str) -> Iterator[Mapping[str, Any]]:
@@ -119,7 +121,8 @@ class AlibabaProvider:
                     to_get.add(job_id)
         for job_id in sorted(to_get):  # known jobs older than the listed history, and discoveries
             obj = self.get("job", job_id)
-            if obj is not None and obj.attributes["name"].startswith(prefix):
+            # A known job is ours whatever its name (one imported from the console has none of ours).
+            if obj is not None and (job_id in known or obj.attributes["name"].startswith(prefix)):
                 yield obj
 
     def _list_jobs(self, keyword: str, *, start: int, end: int) -> Iterator[Mapping[str, Any]]:
