@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from livesnap_reconcile.providers.alibaba import model
@@ -25,6 +26,9 @@ PAGE_SIZE = 100
 # No job is older than the API that creates it: ICE's live snapshot actions are API version
 # 2020-11-09, so 2020-11-09T00:00:00Z bounds every job an account can hold (docs/vendor-behaviour.md).
 ICE_EPOCH = 1_604_880_000
+# Deep-search windows in flight at once: the walk is a few round trips, not one per month, and
+# the pacer still holds the total to the vendor's rate.
+PARALLEL_WINDOWS = 8
 # A lost submit was sent at most one retry budget (minutes) before the lookup; an hour either side
 # also absorbs a skewed vendor clock, and keeps the unfiltered read of that window small.
 LOST_SUBMIT_SLACK = 3600
@@ -35,14 +39,21 @@ Item = Mapping[str, Any]
 def list_jobs(client: IceClient, keyword: str | None, *, start: int, end: int) -> Iterator[Item]:
     """Every list item whose CreateTime lies in [start, end], newest window first."""
     seen: set[str] = set()
-    hi = end
-    while hi > start:
-        lo = max(start, hi - LIST_SPAN)
+    for lo, hi in windows(start, end):
         for item in _pages(client, keyword, lo=lo, hi=hi):
             if str(item.get("JobId")) not in seen:
                 seen.add(str(item.get("JobId")))
                 yield item
+
+
+def windows(start: int, end: int) -> list[tuple[int, int]]:
+    """[start, end] cut into spans of at most `LIST_SPAN`, newest first."""
+    out, hi = [], end
+    while hi > start:
+        lo = max(start, hi - LIST_SPAN)
+        out.append((lo, hi))
         hi = lo
+    return out
 
 
 def _pages(client: IceClient, keyword: str | None, *, lo: int, hi: int) -> Iterator[Item]:
@@ -64,16 +75,23 @@ def search_names(client: IceClient, names: Collection[str], *, before: int) -> I
     """Jobs named exactly one of ``names`` created before ``before``, back to `ICE_EPOCH`.
 
     One walk serves every name: the keyword is the names' common prefix (our namespace's at
-    least), and the walk ends once each name was seen, so a job lost from state costs as many
-    windows as its age, and one that never existed costs the whole walk (~12 calls a year).
+    least). Windows are read `PARALLEL_WINDOWS` at a time, newest first, and the walk ends after
+    the batch in which the last name was seen: a job lost from state costs about as many windows
+    as its age in months, one that never existed the whole walk (~12 calls a year), in a few
+    round trips.
     """
     wanted = set(names)
     keyword = os.path.commonprefix(sorted(wanted))
-    for item in list_jobs(client, keyword, start=ICE_EPOCH, end=before):
-        name = str(item.get("JobName", ""))
-        if name in wanted:
-            yield item
-            wanted.discard(name)
+    spans = windows(ICE_EPOCH, before)
+    with ThreadPoolExecutor(max_workers=PARALLEL_WINDOWS) as pool:
+        for first in range(0, len(spans), PARALLEL_WINDOWS):
+            batch = spans[first:first + PARALLEL_WINDOWS]
+            for items in pool.map(lambda span: list(_pages(client, keyword, lo=span[0], hi=span[1])), batch):
+                for item in items:
+                    name = str(item.get("JobName", ""))
+                    if name in wanted:
+                        wanted.discard(name)
+                        yield item
             if not wanted:
                 return
 
