@@ -164,8 +164,11 @@ def list_jobs(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[str
     status = _enum(p, "Status", ("init", "paused", "started"))
     keyword = _str(p, "SearchKeyWord", max_len=128)
     start, end = _time(p, "StartTime"), _time(p, "EndTime")
+    # Documented: StartTime defaults to now - 7 days (not EndTime - 7 days). For EndTime the docs
+    # disagree (now, or StartTime + 7 days); the sandbox takes now, the Python SDK's reading.
+    # livesnap always sends both, so neither default decides anything it does.
     end = float(int(now)) if end is None else end
-    start = end - WEEK if start is None else start
+    start = float(int(now)) - WEEK if start is None else start
     if end < start:
         raise ApiError("EndTimeMismatch", "Specified end time does not match the start time.")
     if end - start > MAX_SPAN:

@@ -1,5 +1,6 @@
 """ICE rules in-process: job status from stream liveness, the 100 started jobs limit, list filters
-(SearchKeyWord, Status, CreateTime window and its 30-day span), template rules, gateway errors."""
+(SearchKeyWord, Status, CreateTime window, its 30-day span and its default start of now - 7 days),
+template rules, gateway errors."""
 
 from __future__ import annotations
 
@@ -62,6 +63,21 @@ def test_list_filters_and_time_window(caller, emu, clock):
     caller.ice("SendLiveSnapshotJobCommand", JobId=new, Command="stop")
     paused = caller.ice("ListLiveSnapshotJobs", method="GET", Status="paused").json()
     assert [j["JobId"] for j in paused["JobList"]] == [new]
+
+
+def test_start_time_defaults_to_a_week_before_now_not_before_end_time(caller, clock):
+    tpl = ice_template(caller)
+    old = submit_job(caller, tpl, name="ls/news/old").json()["JobId"]
+    clock.advance(20 * 86400)
+    recent = submit_job(caller, tpl, name="ls/news/recent").json()["JobId"]
+    # With EndTime alone the window still starts at now - 7 days: a job made 20 days ago is
+    # not listed, and an EndTime before that start is refused as a mismatch.
+    ends_now = caller.ice("ListLiveSnapshotJobs", method="GET", EndTime="2026-12-15T01:00:00Z").json()
+    assert [j["JobId"] for j in ends_now["JobList"]] == [recent]
+    ends_then = caller.ice("ListLiveSnapshotJobs", method="GET", EndTime="2026-11-26T00:00:00Z")
+    assert (ends_then.status_code, ends_then.json()["Code"]) == (400, "EndTimeMismatch")
+    starts_then = caller.ice("ListLiveSnapshotJobs", method="GET", StartTime="2026-11-25T00:00:00Z").json()
+    assert [j["JobId"] for j in starts_then["JobList"]] == [recent, old]
 
 
 def test_template_format_rules_and_system_template_is_read_only(caller, emu):

@@ -212,6 +212,16 @@ def test_job_output_change_replaces_it():
     assert "output.bucket" in plan.changes[0].forces_replacement
 
 
+def test_a_job_name_alone_never_replaces_it_but_a_real_difference_still_does():
+    j = job()
+    state = {ATPL.address: entry(ATPL, "tpl-a"), j.address: entry(j, "J1", attributes={"name": "made in console"})}
+    remote = [remote_of(state[ATPL.address]), remote_of(state[j.address], vstatus="started")]
+    assert actions(make_plan(desired(ATPL, j), state, remote, now=NOW)) == []  # ICE cannot rename
+    plan = make_plan(desired(ATPL, job(bucket="other")), state, remote, now=NOW)
+    assert actions(plan) == [(j.address, Action.REPLACE)]
+    assert plan.changes[0].forces_replacement == ("output.bucket",)
+
+
 def test_template_delete_waits_for_deletes_of_its_users():
     t = task()
     state = {TPL.address: entry(TPL, "77"), t.address: entry(t, "TASK1")}

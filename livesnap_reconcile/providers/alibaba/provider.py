@@ -1,9 +1,10 @@
 """The Alibaba Cloud ICE provider: templates and persistent live snapshot jobs.
 
 Owns: the Provider protocol on top of `IceClient`: refresh (templates by list + get, jobs by get
-for known ids and a namespace-prefix list for discovery), find after an unknown-outcome create,
-and the writes. ICE has no job delete: deleting a job stops it. It must not plan or decide which
-change to make, and must not import the Tencent provider.
+for known ids and a namespace-prefix list for discovery; every known id is kept whatever its name,
+so an imported console object stays managed), find after an unknown-outcome create, and the
+writes. ICE has no job delete: deleting a job stops it. Job listings live in `listing`. It must
+not plan or decide which change to make, and must not import the Tencent provider.
 """
 
 from __future__ import annotations
@@ -12,19 +13,17 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from livesnap_reconcile.errors import Invalid, NotFound
-from livesnap_reconcile.providers.alibaba import model
+from livesnap_reconcile.providers.alibaba import listing, model
 from livesnap_reconcile.providers.alibaba.client import IceClient
 from livesnap_reconcile.providers.alibaba.files import SnapshotFile, snapshot_files
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
 from livesnap_reconcile.vendors.alibaba.job import WAITING, job_name_prefix
 
-DAY = 86400
+DAY = listing.DAY
+PAGE_SIZE = listing.PAGE_SIZE
+FUTURE_SLACK = 3600  # listings reach an hour past now: a vendor clock ahead of ours still shows new jobs
 # SendLiveSnapshotJobCommand's answer when the job's RTMP stream is not being ingested.
 STREAM_NOT_LIVE = "StreamNotFound"
-# ListLiveSnapshotJobs accepts at most 30 days per call; a minute short of it, so a server that
-# compares strictly does not refuse every refresh.
-LIST_SPAN = 30 * DAY - 60
-PAGE_SIZE = 100
 
 
 class AlibabaProvider:
@@ -79,14 +78,15 @@ class AlibabaProvider:
 
     def _refresh_templates(self, query: RefreshQuery) -> Iterator[RemoteObject]:
         prefix = f"{query.namespace}-"
-        seen: set[str] = set()
+        known = {k.remote_id for k in query.known if k.kind == "template"}
+        seen = set(known)
         for item in self._list_templates(prefix):
             if str(item.get("TemplateName", "")).startswith(prefix):
                 seen.add(str(item["TemplateId"]))
-        seen |= {k.remote_id for k in query.known if k.kind == "template"}
         for template_id in sorted(seen):
             obj = self.get("template", template_id)
-            if obj is not None and obj.attributes["name"].startswith(prefix):
+            # A known template is ours whatever its name (one imported from the console has none of ours).
+            if obj is not None and (template_id in known or obj.attributes["name"].startswith(prefix)):
                 yield obj
 
     def _list_templates(self, keyword: str) -> Iterator[Mapping[str, Any]]:
@@ -103,7 +103,8 @@ class AlibabaProvider:
 
     def _refresh_jobs(self, query: RefreshQuery) -> Iterator[RemoteObject]:
         prefix = job_name_prefix(query.namespace)
-        wanted = {r.attributes.get("name") for r in query.desired if r.kind == "job"}
+        desired = [r for r in query.desired if r.kind == "job"]
+        wanted = {r.attributes.get("name") for r in desired}
         known = {k.remote_id: k for k in query.known if k.kind == "job"}
         to_get: set[str] = set(known)
         # One listing serves three purposes: known jobs still carrying their recorded name are
@@ -112,43 +113,29 @@ class AlibabaProvider:
         # replaced jobs are left alone.
         if wanted or known:
             now = int(self._clock())
-            for item in self._list_jobs(prefix, start=now - self.history, end=now + 3600):
+            horizon = now - self.history
+            listed: set[str] = set()
+            for item in listing.list_jobs(self.client, prefix, start=horizon, end=now + FUTURE_SLACK):
                 job_id, name = str(item.get("JobId")), str(item.get("JobName", ""))
+                listed.add(name)
                 recorded = known.get(job_id)
                 if recorded is not None and recorded.attributes.get("name") == name and item.get("SnapshotOutput"):
                     to_get.discard(job_id)
                     yield model.job_object_from_list(item, recorded=recorded.attributes, provider=self.name)
                 elif name in wanted or (name.startswith(prefix) and item.get("Status") != "paused"):
                     to_get.add(job_id)
+            # A desired job that state does not hold and the recent listing did not show would be
+            # created: ICE keeps every job forever, so look further back first (only then: a
+            # steady state, everything in state, sends no request for this).
+            in_state = {k.address for k in query.known}
+            missing = {str(r.attributes.get("name")) for r in desired if r.address not in in_state} - listed
+            if missing:
+                to_get |= {str(i.get("JobId")) for i in listing.search_names(self.client, missing, before=horizon)}
         for job_id in sorted(to_get):  # known jobs older than the listed history, and discoveries
             obj = self.get("job", job_id)
-            if obj is not None and obj.attributes["name"].startswith(prefix):
+            # A known job is ours whatever its name (one imported from the console has none of ours).
+            if obj is not None and (job_id in known or obj.attributes["name"].startswith(prefix)):
                 yield obj
-
-    def _list_jobs(self, keyword: str, *, start: int, end: int) -> Iterator[Mapping[str, Any]]:
-        """All list items whose CreateTime lies in [start, end], newest slice first."""
-        seen: set[str] = set()
-        hi = end
-        while hi > start:
-            lo = max(start, hi - LIST_SPAN)
-            for item in self._list_job_pages(keyword, lo=lo, hi=hi):
-                if str(item.get("JobId")) not in seen:
-                    seen.add(str(item.get("JobId")))
-                    yield item
-            hi = lo
-
-    def _list_job_pages(self, keyword: str, *, lo: int, hi: int) -> Iterator[Mapping[str, Any]]:
-        page = 1
-        while True:
-            data = self.client.rpc("ListLiveSnapshotJobs", {
-                "PageNo": page, "PageSize": PAGE_SIZE, "SearchKeyWord": keyword, "SortBy": "desc",
-                "StartTime": model.ice_time(lo), "EndTime": model.ice_time(hi),
-            })
-            items = data.get("JobList") or []
-            yield from items
-            if not items or page * PAGE_SIZE >= int(data.get("TotalCount") or 0):
-                return
-            page += 1
 
     def find(self, kind: Kind, attributes: Mapping[str, Any], *, now: int,
              exclude: Collection[str] = ()) -> RemoteObject | None:
@@ -159,8 +146,7 @@ class AlibabaProvider:
                     return self.get("template", str(item["TemplateId"]))
             return None
         if kind == "job":
-            matches = [i for i in self._list_jobs(name, start=now + 3600 - LIST_SPAN, end=now + 3600) if i.get("JobName") == name
-                       and str(i.get("JobId")) not in exclude]
+            matches = [i for i in listing.submitted(self.client, name, at=now) if str(i.get("JobId")) not in exclude]
             # Prefer a running job, then the newest: the one our lost create most likely made.
             matches.sort(key=lambda i: (i.get("Status") == "started", str(i.get("CreateTime") or "")), reverse=True)
             return self.get("job", str(matches[0]["JobId"])) if matches else None

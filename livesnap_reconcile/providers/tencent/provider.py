@@ -1,11 +1,12 @@
 """The Tencent Cloud Live provider: snapshot templates, rules and one screenshot task per occurrence.
 
-Owns: the Provider protocol on top of `LiveClient`: refresh (templates by the unpaged list; rules
-by the unpaged list, kept to the domains in play; tasks by overlapping 7-day DescribeScreenshotTask
-windows over the span our tasks can occupy, all ScrollToken pages, de-duplicated by TaskId), find
-after an unknown-outcome create, and the writes (task delete = stop if running, then delete; a
-template still bound by a rule is refused naming the rule). It must not plan, and must not import the Alibaba
-provider.
+Owns: the Provider protocol on top of `LiveClient`: refresh (templates by the unpaged list, ours by
+name prefix or by a known id; rules by the unpaged list, kept to the domains in play; tasks by
+overlapping 7-day DescribeScreenshotTask windows over the span our tasks can occupy, all ScrollToken
+pages, de-duplicated by TaskId), find after an unknown-outcome create, and the writes (task delete =
+stop if running, then delete; a template still bound by a rule is refused naming the rule). Every
+kind is listed whole, never by name, so a known object needs no fetch by id. It must not plan, and
+must not import the Alibaba provider.
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ class TencentProvider:
         kinds = {k.kind for k in query.known} | {r.kind for r in query.desired}
         out: list[RemoteObject] = []
         if "template" in kinds:
+            # A known template is ours whatever its name (one imported from the console has none of ours).
             prefix = f"{query.namespace}-"
-            out += [t for t in self._templates() if t.attributes["name"].startswith(prefix)]
+            known = {k.remote_id for k in query.known if k.kind == "template"}
+            out += [t for t in self._templates() if t.remote_id in known or t.attributes["name"].startswith(prefix)]
         if "task" in kinds:
             out += self._refresh_tasks(query)
         if "rule" in kinds:

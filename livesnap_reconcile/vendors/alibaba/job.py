@@ -1,7 +1,8 @@
 """The ICE live snapshot job: named by us, never deletable, started or paused as desired.
 
 ICE has no delete: a job the manifest drops is stopped and forgotten, and a replaced job stays
-visible, paused, next to its successor of the same name. So a paused job is never revived by
+visible, paused, next to its successor of the same name. ICE cannot rename either, so a job's
+name is matched on for adoption but never compared. So a paused job is never revived by
 adoption, a paused predecessor is not "unexpected", and forgetting a job counts as destroying it.
 ICE copies its template's settings into a job (GetLiveSnapshotJob reports them), so a running job
 is restarted when its template is updated (docs/vendor-behaviour.md, "ICE template updates").
@@ -35,8 +36,11 @@ def _paused(attributes: Attributes) -> bool:
 
 class JobSpec(KindSpec):
     kind = "job"
-    immutable = ("name", "rtmp_url", "output", "template", "callback_url")
-    ignored = frozenset({"status", WAITING})
+    immutable = ("rtmp_url", "output", "template", "callback_url")
+    # ICE cannot rename a job, and our JobName only derives from the fields above (namespace,
+    # address and their digest), so the name alone is never a difference: a job imported from
+    # the console keeps its own name, recorded as the vendor has it.
+    ignored = frozenset({"status", "name", WAITING})
     reference_field = "template"
     deletable = False
     shape = {"name": (str,), "rtmp_url": (str,), "output": (Mapping,), "template": (Mapping,),
