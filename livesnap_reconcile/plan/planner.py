@@ -255,9 +255,9 @@ class _Context:
         Each restart runs after the update it serves. An object with a change of its own (replace,
         start, stop...) gets none: that change already brings it onto the new template, or off it.
         """
-        updated = {c.address for c in changes if spec(c.kind).referenced and c.action is Action.UPDATE
+        updated = {c.address: paths for c in changes if spec(c.kind).referenced and c.action is Action.UPDATE
                    and c.address in self.recorded
-                   and compare.attribute_diff(c.kind, self.recorded[c.address].attributes, c.after)[0]}
+                   and (paths := compare.attribute_diff(c.kind, self.recorded[c.address].attributes, c.after)[0])}
         if not updated:
             return []
         busy = {c.address for c in changes}
@@ -269,7 +269,7 @@ class _Context:
                 continue
             obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
             current = dict(obj.attributes) if obj is not None else dict(e.attributes)
-            because = spec(d.kind).restart_reason(current, d.attributes, ref)
+            because = spec(d.kind).restart_reason(current, d.attributes, ref, changed=updated[ref])
             if because is not None:
                 out.append(Change(address, Action.RESTART, d.kind, d.provider, because.text, before=current,
                                   after=self.resolve(d.kind, d.attributes), remote_id=e.remote_id,

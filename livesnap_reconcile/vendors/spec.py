@@ -8,7 +8,7 @@ Specs are pure: no I/O, no clock (``now`` is always a parameter).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,8 +151,11 @@ class KindSpec:
     def status_reason(self, recorded: Attributes, obj: RemoteObject | None, desired: Attributes) -> Because:
         return Because(Reason.DESIRED_STATUS, f"desired status is {desired.get('status')}")
 
-    def restart_reason(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
+    def restart_reason(self, current: Attributes, desired: Attributes, reference: str, *,
+                       changed: Sequence[str]) -> Because | None:
         """Why a running object must restart once ``reference`` (the object it refers to) is updated.
+
+        ``changed`` lists the reference's attribute paths the update changes.
 
         None (the default): an update of the referenced object reaches this one by itself, or it is
         not running. A kind whose objects copy their template's settings when they start says why.

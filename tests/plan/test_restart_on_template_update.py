@@ -105,3 +105,14 @@ def test_repairing_a_template_edited_outside_restarts_nothing():
     plan = make_plan(desired(ATPL, j), state, remote, now=NOW)
     assert actions(plan) == [(ATPL.address, Action.UPDATE)]
     assert plan.changes[0].reason_code is Reason.CHANGED_OUTSIDE
+
+
+def test_a_template_rename_alone_restarts_nothing():
+    # an imported console template is renamed into the namespace: no setting a job copies changes
+    j = job(status="started")
+    state = {ATPL.address: entry(Resource(ATPL.address, "template", "ice", {**ATPL.attributes, "name": "console"}),
+                                 "tpl-a"),
+             j.address: entry(j, "J1")}
+    remote = [remote_of(state[ATPL.address]), remote_of(state[j.address], vstatus="started", status="started")]
+    plan = make_plan(desired(ATPL, j), state, remote, now=NOW)
+    assert actions(plan) == [(ATPL.address, Action.UPDATE)]

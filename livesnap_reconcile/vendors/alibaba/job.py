@@ -12,7 +12,7 @@ A start that ICE answers with StreamNotFound leaves the job waiting for its stre
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
@@ -84,9 +84,12 @@ class JobSpec(KindSpec):
             return Because(Reason.STATUS_CHANGED_OUTSIDE, f"job was {obj.attributes.get('status')} outside livesnap")
         return super().status_reason(recorded, obj, desired)
 
-    def restart_reason(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
+    def restart_reason(self, current: Attributes, desired: Attributes, reference: str, *,
+                       changed: Sequence[str]) -> Because | None:
         if current.get("status") != "started" or desired.get("status") != "started":
             return None  # a job that is not running picks the template up when it starts
+        if all(path.split(".", 1)[0] == "name" for path in changed):
+            return None  # a renamed template (one imported from the console) takes no snapshot differently
         return Because(Reason.TEMPLATE_UPDATED, f"{reference} is updated in this plan; ICE copies a template "
                        "into a job when it starts, so the running job is restarted to take the change")
 
