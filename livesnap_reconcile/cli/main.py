@@ -13,6 +13,7 @@ import sys
 import click
 
 from livesnap_reconcile import __version__
+from livesnap_reconcile.cli.entry import PROG
 from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.ops.options import GlobalOptions
 
@@ -122,7 +123,7 @@ def _accept_global_options(command: click.Command) -> None:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="livesnap")
+@click.version_option(__version__, prog_name=PROG)
 @click.option("--state", "state_path", metavar="PATH|URL", default=None,
               help="State file (default .livesnap/state.json beside the manifests, or $LIVESNAP_STATE) "
                    "or postgresql://HOST:PORT/DB?name=NAME.")
