@@ -85,9 +85,11 @@ def _rate(stamps: list[float]) -> float:
     return (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 and stamps[-1] > stamps[0] else 0.0
 
 
-def run_livesnap(*, limit: float, parallelism: int, state: str | None = None,
+def run_livesnap(*, limit: float, parallelism: int | None = None, state: str | None = None,
                  configured: float | None = None) -> dict[str, Any]:
-    """``state``: where the CLI keeps state (default a fresh file in the run's directory).
+    """``parallelism`` None: the default, a pool sized from the rate and the observed latency.
+
+    ``state``: where the CLI keeps state (default a fresh file in the run's directory).
 
     ``configured``: the manifest's ``max_rps`` when it differs from the server's real ``limit``
     (a wrong rate, or an account limit lower than documented): the pacer must learn the limit.
@@ -101,7 +103,8 @@ def run_livesnap(*, limit: float, parallelism: int, state: str | None = None,
         key_id, secret = SANDBOX_KEYS["tencent"]
         env = dict(os.environ, TENCENTCLOUD_SECRET_ID=key_id, TENCENTCLOUD_SECRET_KEY=secret, NO_COLOR="1")
         cmd = [sys.executable, "-m", "bench.cli_shim", "--state", state or str(home / "state.json"), "apply",
-               "--auto-approve", "--format", "json", "--parallelism", str(parallelism), str(home)]
+               "--auto-approve", "--format", "json", *(["--parallelism", str(parallelism)] if parallelism else []),
+               str(home)]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                 cwd=Path(__file__).resolve().parent.parent)
@@ -128,7 +131,7 @@ def run_livesnap(*, limit: float, parallelism: int, state: str | None = None,
     rate = _rate(stamps)
     client = "livesnap apply" + (f", max_rps {configured:g} ({configured / limit:g}x the limit)" if configured else "")
     return {"client": client, "limit_rps": limit, "configured_rps": configured or limit,
-            "parallelism": parallelism, "exit_code": code,
+            "parallelism": parallelism or "auto", "exit_code": code,
             "created": len(stamps), "failed": int(summary.get("failed", len(failed_msgs))),
             "throttle_errors_seen": throttle_errors, "throttled_retried": retried,
             "achieved_rps": round(rate, 2), "fraction_of_limit": round(rate / limit, 3),
@@ -191,8 +194,9 @@ def run_sdk(*, limit: float, retryer: bool, threads: int) -> dict[str, Any]:
 def scenarios(quick: bool = False) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = []
     for limit in (20.0, 200.0):
-        out.append(("livesnap", {"limit": limit, "parallelism": 10}))
+        out.append(("livesnap", {"limit": limit}))  # default options: the pool sized from rate x latency
         if limit == 200.0:
+            out.append(("livesnap", {"limit": limit, "parallelism": 10}))  # the fixed default before
             out.append(("livesnap", {"limit": limit, "parallelism": 20}))
         else:  # configured at 4x the server's real limit: throughput comes from adaptive pacing
             out.append(("livesnap", {"limit": limit, "parallelism": 20, "configured": 4 * limit}))

@@ -6,6 +6,9 @@ import click
 
 from livesnap_reconcile.core.duration import duration_seconds
 
+PARALLELISM_HELP = ("How many changes run at once. Default: enough to keep each provider at its rate limit "
+                    "(rate x observed latency, 4 to 64).")
+
 
 def tty_progress():
     """Where progress lines go: stderr when it is a terminal, nowhere when piped or captured."""

@@ -69,9 +69,11 @@ def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets:
     return Planned(plan, state, desired, loaded)
 
 
-def run_apply(session: Session, backend, plan, state, *, parallelism: int,
+def run_apply(session: Session, backend, plan, state, *, parallelism: int | None,
               on_outcome: Callable | None = None, stop: threading.Event | None = None):
-    """Apply ``plan`` on top of ``state``; provider endpoints are recorded with the first write."""
+    """Apply ``plan`` on top of ``state``; provider endpoints are recorded with the first write.
+
+    ``parallelism`` None sizes the pool from the providers' rate and observed latency."""
     from livesnap_reconcile.apply.applier import Applier
 
     if not plan.changes:

@@ -16,6 +16,22 @@ from typing import Any, Protocol
 from livesnap_reconcile.resources import Kind, RefreshQuery, RemoteObject
 
 
+class Latency(Protocol):
+    def seconds(self) -> float | None:
+        """The smoothed send-to-answer time of this provider's requests; None before any answer."""
+        ...
+
+
+class Pace(Protocol):
+    """How fast a provider may go: what the applier sizes its worker pool from (`provider.pace`)."""
+
+    latency: Latency
+
+    def rate(self) -> float:
+        """Requests per second it may send now."""
+        ...
+
+
 class Provider(Protocol):
     name: str
     vendor: str
