@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.main import GlobalOptions
-from livesnap_reconcile.cli.params import PARALLELISM_HELP, tty_progress
+from livesnap_reconcile.cli.params import PARALLELISM_HELP
 from livesnap_reconcile.cli.plan import render, target_options
+from livesnap_reconcile.cli.progress import tty_progress
+from livesnap_reconcile.core.progress import NullProgress, Progress
 from livesnap_reconcile.errors import LivesnapError, PlanFileError
 
 
@@ -27,9 +29,13 @@ class ProgressView:
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt
         self._lock = threading.Lock()
+        self.progress: Progress = NullProgress()  # the progress line, erased before a line of ours
+        self._same_terminal = sys.stdout.isatty()
 
     def outcome(self, o, done: int, total: int) -> None:
         with self._lock:
+            if self._same_terminal:
+                self.progress.clear()
             if self.fmt == "json":
                 click.echo(json.dumps({"type": "change", **o.to_dict(), "done": done, "total": total},
                                       sort_keys=True))
@@ -89,7 +95,7 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
     from livesnap_reconcile.ops.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
-    session.progress = tty_progress()
+    session.progress = view.progress = tty_progress(opts)
     try:
         with state_lock(session, "apply") as backend:
             planned = compute_plan(session, backend, do_refresh=refresh, targets=targets, excludes=excludes)
@@ -147,6 +153,7 @@ def _apply_saved(opts, plan_path: Path, *, parallelism: int | None, view):
         if not p.exists():
             raise PlanFileError(f"{plan_path}: made for manifest {p}, which does not exist here")
     session = open_session(opts, manifest_paths, sandbox=plan.sandbox)
+    session.progress = view.progress = tty_progress(opts)
     try:
         check_fresh(plan, now=session.now())
         loaded, desired = load_desired(session, now=session.now())

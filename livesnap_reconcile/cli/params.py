@@ -10,13 +10,6 @@ PARALLELISM_HELP = ("How many changes run at once. Default: enough to keep each 
                     "(rate x observed latency, 4 to 64).")
 
 
-def tty_progress():
-    """Where progress lines go: stderr when it is a terminal, nowhere when piped or captured."""
-    import sys
-
-    return (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
-
-
 def parse_duration(text: str, *, allow_negative: bool = False) -> float:
     """`30s`, `5m`, `1h30m`, `1d2h` or plain seconds -> seconds (`-30m` only if allowed)."""
     text = text.strip().lower()
