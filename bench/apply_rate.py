@@ -54,18 +54,18 @@ def sandbox_server(*, rps: float | None) -> Any:
         proc.wait(timeout=10)
 
 
-def occurrences(now: int) -> list[tuple[str, int, int]]:
+def occurrences(now: int, streams: int = STREAMS) -> list[tuple[str, int, int]]:
     """(stream, start, end) of the 400 tasks: 4 one-hour windows per stream, never overlapping."""
     base = (now // HOUR + 2) * HOUR
     return [(f"cam{s:03d}", base + k * 2 * HOUR, base + k * 2 * HOUR + HOUR)
-            for s in range(STREAMS) for k in range(PER_STREAM)]
+            for s in range(streams) for k in range(PER_STREAM)]
 
 
-def write_manifest(home: Path, *, endpoint: str, max_rps: float | None, now: int) -> None:
+def write_manifest(home: Path, *, endpoint: str, max_rps: float | None, now: int, streams: int = STREAMS) -> None:
     provider = f"{{vendor: tencent, endpoint: \"{endpoint}\"{f', max_rps: {max_rps:g}' if max_rps else ''}}}"
     lines = ["version: 1", "namespace: bench", "providers:", f"  css: {provider}", "streams:"]
     by_stream: dict[str, list[tuple[int, int]]] = {}
-    for stream, start, end in occurrences(now):
+    for stream, start, end in occurrences(now, streams):
         by_stream.setdefault(stream, []).append((start, end))
     for stream, spans in by_stream.items():
         lines += [f"  {stream}:", "    provider: css", "    domain: 5000.live.push.com", "    app: live",
@@ -86,10 +86,12 @@ def _rate(stamps: list[float]) -> float:
 
 
 def run_livesnap(*, limit: float, parallelism: int | None = None, state: str | None = None,
-                 configured: float | None = None) -> dict[str, Any]:
+                 configured: float | None = None, streams: int = STREAMS) -> dict[str, Any]:
     """``parallelism`` None: the default, a pool sized from the rate and the observed latency.
 
     ``state``: where the CLI keeps state (default a fresh file in the run's directory).
+
+    ``streams``: 4 creates each (the benchmark's 100 make 400; the smoke test uses a few).
 
     ``configured``: the manifest's ``max_rps`` when it differs from the server's real ``limit``
     (a wrong rate, or an account limit lower than documented): the pacer must learn the limit.
@@ -99,7 +101,7 @@ def run_livesnap(*, limit: float, parallelism: int | None = None, state: str | N
     rps = None if limit == 20 else limit
     with sandbox_server(rps=rps) as endpoint, tempfile.TemporaryDirectory(prefix="livesnap-apply-") as tmp:
         home = Path(tmp)
-        write_manifest(home, endpoint=endpoint, max_rps=configured or rps, now=int(time.time()))
+        write_manifest(home, endpoint=endpoint, max_rps=configured or rps, now=int(time.time()), streams=streams)
         key_id, secret = SANDBOX_KEYS["tencent"]
         env = dict(os.environ, TENCENTCLOUD_SECRET_ID=key_id, TENCENTCLOUD_SECRET_KEY=secret, NO_COLOR="1")
         cmd = [sys.executable, "-m", "bench.cli_shim", "--state", state or str(home / "state.json"), "apply",
