@@ -65,7 +65,7 @@ class Applier:
         self._now = now
         # None: sized from the providers' pace as the apply goes (`apply.pool`); a number is a fixed bound.
         self._parallelism = None if parallelism is None else max(1, parallelism)
-        self.peak_workers = 0  # the most changes that ran at once, for the caller's report
+        self.peak_workers = 0  # the most changes that ran at once
         self._on_outcome = on_outcome or (lambda o, done, total: None)
         self._stop = stop or threading.Event()
         self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
