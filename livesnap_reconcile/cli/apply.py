@@ -33,9 +33,13 @@ class ProgressView:
         self._same_terminal = sys.stdout.isatty()
 
     def outcome(self, o, done: int, total: int) -> None:
+        if self._same_terminal:  # the progress line goes to this terminal too: print above it
+            self.progress.above(lambda: self._outcome(o, done, total))
+        else:
+            self._outcome(o, done, total)
+
+    def _outcome(self, o, done: int, total: int) -> None:
         with self._lock:
-            if self._same_terminal:
-                self.progress.clear()
             if self.fmt == "json":
                 click.echo(json.dumps({"type": "change", **o.to_dict(), "done": done, "total": total},
                                       sort_keys=True))

@@ -16,14 +16,18 @@ from livesnap_reconcile.core.progress import Meter, NullProgress, Progress
 from livesnap_reconcile.ops.options import GlobalOptions
 
 MAX_HZ = 10
+TICK = 0.5  # seconds: a phase without counts (a long load) still shows its time going by
 ERASE = "\r\x1b[K"  # back to column 0, erase to the end of the line
 
 
 class TtyProgress:
     """`Progress` drawn as one line on ``stream``; thread-safe (refresh workers report at once)."""
 
-    def __init__(self, stream: TextIO, *, clock: Callable[[], float] = time.monotonic, max_hz: float = MAX_HZ) -> None:
+    def __init__(self, stream: TextIO, *, clock: Callable[[], float] = time.monotonic, max_hz: float = MAX_HZ,
+                 tick: float | None = TICK) -> None:
         self._stream = stream
+        self._tick = tick
+        self._ticking: threading.Event | None = None
         self._clock = clock
         self._interval = 1.0 / max_hz
         self._lock = threading.Lock()
@@ -45,6 +49,10 @@ class TtyProgress:
             self._meter.start(name, total=total, unit=unit)
             self._active = True
             self._draw()
+            if self._tick and self._ticking is None:
+                self._ticking = threading.Event()
+                threading.Thread(target=self._ticker, args=(self._ticking, self._tick), daemon=True,
+                                 name="progress").start()
 
     def expect(self, more: int) -> None:
         with self._lock:
@@ -56,17 +64,29 @@ class TtyProgress:
             if self._active and (self._drawn_at is None or self._clock() - self._drawn_at >= self._interval):
                 self._draw()
 
-    def clear(self) -> None:
+    def above(self, write: Callable[[], None]) -> None:
+        """Erase the line, run ``write``, leave the line to the next draw (still at most `MAX_HZ`)."""
         with self._lock:
             if self._shown:
                 self._write(ERASE)
                 self._shown = False
+            write()
 
     def finish(self) -> None:
         with self._lock:
             if self._shown:
                 self._write(ERASE)
             self._active = self._shown = False
+            if self._ticking is not None:
+                self._ticking.set()
+                self._ticking = None
+
+    def _ticker(self, stop: threading.Event, every: float) -> None:
+        while not stop.wait(every):
+            with self._lock:
+                if self._active and not stop.is_set() and (
+                        self._drawn_at is None or self._clock() - self._drawn_at >= self._interval):
+                    self._draw()
 
     def _draw(self) -> None:
         self._write(ERASE + self._meter.line())

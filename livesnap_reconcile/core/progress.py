@@ -29,8 +29,8 @@ class Progress(Protocol):
         """``count`` more units done. Thread-safe."""
         ...
 
-    def clear(self) -> None:
-        """Erase the line before other output goes to the terminal; the next update draws it again."""
+    def above(self, write: Callable[[], None]) -> None:
+        """Run ``write`` (output of its own to the same terminal) with the line out of its way."""
         ...
 
     def finish(self) -> None:
@@ -53,8 +53,8 @@ class NullProgress:
     def advance(self, count: int = 1) -> None:
         pass
 
-    def clear(self) -> None:
-        pass
+    def above(self, write: Callable[[], None]) -> None:
+        write()
 
     def finish(self) -> None:
         pass

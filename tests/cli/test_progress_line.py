@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 from livesnap_reconcile.cli.progress import ERASE, TtyProgress, tty_progress
@@ -42,7 +43,7 @@ def screen(text: str) -> str:
 
 def test_the_line_shows_phase_done_rate_and_eta():
     term, clock = FakeTerminal(), Clock()
-    progress = TtyProgress(term, clock=clock)
+    progress = TtyProgress(term, clock=clock, tick=None)
     progress.phase("refresh", total=10_000, unit="objects")
     assert screen(term.getvalue()) == "refresh: 0/10,000 objects, 0s"
     clock.now += 2.0
@@ -52,7 +53,7 @@ def test_the_line_shows_phase_done_rate_and_eta():
 
 def test_redraws_at_most_ten_times_a_second_and_the_end_erases_the_line():
     term, clock = FakeTerminal(), Clock()
-    progress = TtyProgress(term, clock=clock)
+    progress = TtyProgress(term, clock=clock, tick=None)
     progress.phase("apply", total=1000, unit="changes")
     for _ in range(100):  # 100 changes in 0.5 s
         clock.now += 0.005
@@ -64,7 +65,7 @@ def test_redraws_at_most_ten_times_a_second_and_the_end_erases_the_line():
 
 def test_notes_stay_above_the_line():
     term, clock = FakeTerminal(), Clock()
-    progress = TtyProgress(term, clock=clock)
+    progress = TtyProgress(term, clock=clock, tick=None)
     progress.phase("refresh", unit="objects")
     progress.note("Refreshed provider css: 3 object(s)")
     assert term.getvalue().split("\n")[0].endswith("Refreshed provider css: 3 object(s)")
@@ -110,3 +111,28 @@ def test_apply_and_plan_show_their_phases_on_stderr_and_keep_stdout_json(tmp_pat
     assert ERASE + "refresh: 0/2 objects" in planned.stderr  # the ETA's estimate: what state knows
     piped = ws.invoke("plan", "--format", "json", str(ws.root))
     assert piped.exit_code == 0 and "\r" not in piped.stderr
+
+
+def test_a_phase_without_counts_still_shows_its_time_going_by():
+    term = FakeTerminal()
+    progress = TtyProgress(term, tick=0.01)  # the real clock: the ticker redraws on its own
+    progress.phase("load + validate")
+    deadline = time.monotonic() + 5
+    while term.getvalue().count("\r") < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    progress.finish()
+    assert term.getvalue().count("\r") >= 2  # drawn at the start and again by the ticker
+    drawn = term.getvalue()
+    time.sleep(0.05)
+    assert term.getvalue() == drawn and drawn.endswith(ERASE)  # nothing after the end
+
+
+def test_output_of_its_own_goes_above_the_line_which_comes_back_at_the_next_count():
+    term, clock = FakeTerminal(), Clock()
+    progress = TtyProgress(term, clock=clock, tick=None)
+    progress.phase("apply", total=2, unit="changes")
+    progress.above(lambda: term.write("+ task.a: created [1/2]\n"))
+    assert term.getvalue().endswith(ERASE + "+ task.a: created [1/2]\n")
+    clock.now += 1.0
+    progress.advance()
+    assert screen(term.getvalue()) == "apply: 1/2 changes, 1.0/s, ETA 1s"
