@@ -54,18 +54,18 @@ def sandbox_server(*, rps: float | None) -> Any:
         proc.wait(timeout=10)
 
 
-def occurrences(now: int) -> list[tuple[str, int, int]]:
+def occurrences(now: int, streams: int = STREAMS) -> list[tuple[str, int, int]]:
     """(stream, start, end) of the 400 tasks: 4 one-hour windows per stream, never overlapping."""
     base = (now // HOUR + 2) * HOUR
     return [(f"cam{s:03d}", base + k * 2 * HOUR, base + k * 2 * HOUR + HOUR)
-            for s in range(STREAMS) for k in range(PER_STREAM)]
+            for s in range(streams) for k in range(PER_STREAM)]
 
 
-def write_manifest(home: Path, *, endpoint: str, max_rps: float | None, now: int) -> None:
+def write_manifest(home: Path, *, endpoint: str, max_rps: float | None, now: int, streams: int = STREAMS) -> None:
     provider = f"{{vendor: tencent, endpoint: \"{endpoint}\"{f', max_rps: {max_rps:g}' if max_rps else ''}}}"
     lines = ["version: 1", "namespace: bench", "providers:", f"  css: {provider}", "streams:"]
     by_stream: dict[str, list[tuple[int, int]]] = {}
-    for stream, start, end in occurrences(now):
+    for stream, start, end in occurrences(now, streams):
         by_stream.setdefault(stream, []).append((start, end))
     for stream, spans in by_stream.items():
         lines += [f"  {stream}:", "    provider: css", "    domain: 5000.live.push.com", "    app: live",
@@ -85,9 +85,13 @@ def _rate(stamps: list[float]) -> float:
     return (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 1 and stamps[-1] > stamps[0] else 0.0
 
 
-def run_livesnap(*, limit: float, parallelism: int, state: str | None = None,
-                 configured: float | None = None) -> dict[str, Any]:
-    """``state``: where the CLI keeps state (default a fresh file in the run's directory).
+def run_livesnap(*, limit: float, parallelism: int | None = None, state: str | None = None,
+                 configured: float | None = None, streams: int = STREAMS) -> dict[str, Any]:
+    """``parallelism`` None: the default, a pool sized from the rate and the observed latency.
+
+    ``state``: where the CLI keeps state (default a fresh file in the run's directory).
+
+    ``streams``: 4 creates each (the benchmark's 100 make 400; the smoke test uses a few).
 
     ``configured``: the manifest's ``max_rps`` when it differs from the server's real ``limit``
     (a wrong rate, or an account limit lower than documented): the pacer must learn the limit.
@@ -97,11 +101,12 @@ def run_livesnap(*, limit: float, parallelism: int, state: str | None = None,
     rps = None if limit == 20 else limit
     with sandbox_server(rps=rps) as endpoint, tempfile.TemporaryDirectory(prefix="livesnap-apply-") as tmp:
         home = Path(tmp)
-        write_manifest(home, endpoint=endpoint, max_rps=configured or rps, now=int(time.time()))
+        write_manifest(home, endpoint=endpoint, max_rps=configured or rps, now=int(time.time()), streams=streams)
         key_id, secret = SANDBOX_KEYS["tencent"]
         env = dict(os.environ, TENCENTCLOUD_SECRET_ID=key_id, TENCENTCLOUD_SECRET_KEY=secret, NO_COLOR="1")
         cmd = [sys.executable, "-m", "bench.cli_shim", "--state", state or str(home / "state.json"), "apply",
-               "--auto-approve", "--format", "json", "--parallelism", str(parallelism), str(home)]
+               "--auto-approve", "--format", "json", *(["--parallelism", str(parallelism)] if parallelism else []),
+               str(home)]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                 cwd=Path(__file__).resolve().parent.parent)
@@ -128,7 +133,7 @@ def run_livesnap(*, limit: float, parallelism: int, state: str | None = None,
     rate = _rate(stamps)
     client = "livesnap apply" + (f", max_rps {configured:g} ({configured / limit:g}x the limit)" if configured else "")
     return {"client": client, "limit_rps": limit, "configured_rps": configured or limit,
-            "parallelism": parallelism, "exit_code": code,
+            "parallelism": parallelism or "auto", "exit_code": code,
             "created": len(stamps), "failed": int(summary.get("failed", len(failed_msgs))),
             "throttle_errors_seen": throttle_errors, "throttled_retried": retried,
             "achieved_rps": round(rate, 2), "fraction_of_limit": round(rate / limit, 3),
@@ -191,8 +196,9 @@ def run_sdk(*, limit: float, retryer: bool, threads: int) -> dict[str, Any]:
 def scenarios(quick: bool = False) -> list[tuple[str, dict[str, Any]]]:
     out: list[tuple[str, dict[str, Any]]] = []
     for limit in (20.0, 200.0):
-        out.append(("livesnap", {"limit": limit, "parallelism": 10}))
+        out.append(("livesnap", {"limit": limit}))  # default options: the pool sized from rate x latency
         if limit == 200.0:
+            out.append(("livesnap", {"limit": limit, "parallelism": 10}))  # the fixed default before
             out.append(("livesnap", {"limit": limit, "parallelism": 20}))
         else:  # configured at 4x the server's real limit: throughput comes from adaptive pacing
             out.append(("livesnap", {"limit": limit, "parallelism": 20, "configured": 4 * limit}))

@@ -1,11 +1,14 @@
-"""`make bench`: run every benchmark, write `bench/results/<name>.json`, print one table.
+"""`make bench`: run every benchmark, write `bench/results/<name>.json`, print the tables and targets.
 
-    .venv/bin/python -m bench.run                    # everything (about 6-8 minutes on 2 cores)
+    .venv/bin/python -m bench.run                    # everything, the 100k `livesnap plan` included
     .venv/bin/python -m bench.run --only plan        # plan, apply, startup, state: any subset
-    .venv/bin/python -m bench.run --cli-sizes 1000,10000,100000   # include the slow 100k CLI plan
+    .venv/bin/python -m bench.run --cli-sizes 1000,10000   # leave out the slow 100k CLI plan
 
-Each plan size runs in a fresh subprocess so its peak RSS is its own. Targets (issue 7) are
-checked here and marked in the table; nothing fails the run: numbers are reported, not asserted.
+Each plan size runs in a fresh subprocess so its peak RSS is its own. Each part records the load
+average before and after it. The targets (`bench/targets.py`) are read from the newest result of
+every part (this run's, or an earlier run's for parts not run now), printed beside their figures,
+written to `bench/results/targets.json` and, as a Markdown table, into README.md's Performance
+section between its `bench:targets` markers. Nothing fails the run: numbers are reported, not asserted.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import table
+from bench import table, targets
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PURE_SIZES = (1000, 10000, 100000)
-CLI_SIZES = (1000, 10000)
+CLI_SIZES = (1000, 10000, 100000)
 RESULT_NAMES = {"plan": "plan_scale", "apply": "apply_throughput", "startup": "startup", "state": "state_backends"}
+README = ROOT / "README.md"
+BEGIN, END = "<!-- bench:targets:begin (written by `make bench`) -->", "<!-- bench:targets:end -->"
 
 
 def machine() -> dict[str, Any]:
@@ -87,6 +92,41 @@ def write(name: str, payload: dict[str, Any]) -> Path:
     return path
 
 
+def latest(results_dir: Path = RESULTS) -> dict[str, dict[str, Any]]:
+    """The newest stored result of every part."""
+    out = {}
+    for part, name in RESULT_NAMES.items():
+        path = results_dir / f"{name}.json"
+        if path.exists():
+            out[part] = json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+def loads(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {part: {"before": r["machine"]["load_avg"][0], "after": (r.get("load_avg_after") or ["?"])[0],
+                   "date": r["machine"].get("date", "?")} for part, r in results.items() if "machine" in r}
+
+
+def update_readme(markdown: str, readme: Path = README) -> bool:
+    """Put ``markdown`` between the README's markers; False (and nothing written) without them."""
+    text = readme.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        return False
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{BEGIN}\n{markdown}\n{END}{tail}", encoding="utf-8")
+    return True
+
+
+def report_targets(results: dict[str, dict[str, Any]], *, readme: Path | None = README) -> list[targets.Verdict]:
+    """Evaluate, write `targets.json` and the README table from ``results``; the verdicts."""
+    verdicts = targets.evaluate(results)
+    write("targets", {"targets": [v.to_dict() for v in verdicts], "load": loads(results)})
+    if readme is not None and not update_readme(table.targets_markdown(verdicts, loads(results)), readme):
+        print(f"  {readme.name} has no {BEGIN} ... {END} section: not updated")
+    return verdicts
+
+
 def _sizes(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split(",") if x.strip())
 
@@ -97,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pure-sizes", type=_sizes, default=PURE_SIZES)
     parser.add_argument("--cli-sizes", type=_sizes, default=CLI_SIZES)
     parser.add_argument("--startup-runs", type=int, default=10)
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite README.md's targets table")
     args = parser.parse_args(argv)
     only = {x.strip() for x in args.only.split(",")}
     started = time.perf_counter()
@@ -113,8 +154,11 @@ def main(argv: list[str] | None = None) -> None:
         results[name] = {**payload, "machine": before, "load_avg_after": machine()["load_avg"],
                          "seconds": round(time.perf_counter() - t, 1)}
         write(RESULT_NAMES[name], results[name])
+        print(f"  {results[name]['seconds']:g}s; load average {before['load_avg']} -> "
+              f"{results[name]['load_avg_after']}", flush=True)
+    verdicts = report_targets({**latest(), **results}, readme=None if args.no_readme else README)
     print()
-    print(table.render(results))
+    print(table.render(results, verdicts))
     print(f"\nTotal {time.perf_counter() - started:.0f}s; results in {RESULTS.relative_to(ROOT)}/")
 
 

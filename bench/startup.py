@@ -1,6 +1,7 @@
 """Start-up: the median of N process runs of each command, next to `python -c pass` in the same run.
 
-Commands: `livesnap --version`, `livesnap validate examples/manifests/`, and
+Commands: `livesnap --version`, `livesnap validate examples/manifests/` (next to
+`python -c "import yaml"`, the floor for anything that reads YAML), and
 `livesnap plan --sandbox` on a copy of the examples in a temporary directory after one
 `apply --sandbox` (so the plan has a state and a sandbox store to refresh against). The runs of
 the commands are interleaved round by round, so a burst of load elsewhere on the machine hits
@@ -19,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.targets import PYTHON, PYTHON_YAML, VALIDATE, VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "manifests"
@@ -74,9 +77,10 @@ def run(runs: int = 10) -> dict[str, Any]:
         subprocess.run([*livesnap, "apply", "--sandbox", "--auto-approve", str(copy)], cwd=tmp, check=True, env=env,
                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         commands = {
-            "python -c pass": ([sys.executable, "-c", "pass"], (0,)),
-            "livesnap --version": ([*livesnap, "--version"], (0,)),
-            "livesnap validate examples/manifests/": ([*livesnap, "validate", str(EXAMPLES)], (0,)),
+            PYTHON: ([sys.executable, "-c", "pass"], (0,)),
+            PYTHON_YAML: ([sys.executable, "-c", "import yaml"], (0,)),  # what validate is measured against
+            VERSION: ([*livesnap, "--version"], (0,)),
+            VALIDATE: ([*livesnap, "validate", str(EXAMPLES)], (0,)),
             "livesnap plan --sandbox (examples, after apply)": ([*livesnap, "plan", "--sandbox", str(copy)], (0, 2)),
         }
         times: dict[str, list[float]] = {name: [] for name in commands}
@@ -89,7 +93,7 @@ def run(runs: int = 10) -> dict[str, Any]:
                      "importtime_validate": import_offenders(["validate", str(EXAMPLES)], cwd=ROOT, env=env),
                      "importtime_plan_sandbox": import_offenders(["plan", "--sandbox", str(copy)], cwd=Path(tmp),
                                                                  env=env)}
-    base = statistics.median(times["python -c pass"])
+    base = statistics.median(times[PYTHON])
     rows = {name: {"median_ms": round(statistics.median(t) * 1000, 1), "min_ms": round(min(t) * 1000, 1),
                    "ratio_to_python": round(statistics.median(t) / base, 2), "runs": len(t)}
             for name, t in times.items()}

@@ -25,7 +25,7 @@ Remote objects always carry ``{"id": ...}``. Ids are strings for both vendors.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +135,8 @@ class RefreshQuery:
     known: tuple[Known, ...] = ()
     desired: tuple[Resource, ...] = ()
     now: int = 0
+    # Called with the number of objects each listing step found, for a progress line; never required.
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
 
 def template_ref(address: str) -> dict[str, str]:

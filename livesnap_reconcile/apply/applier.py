@@ -1,5 +1,6 @@
 """Executes a Plan: dependency order, a bounded pool, state committed after every change (`commit`).
 
+The pool is sized from the providers' pace unless a parallelism is given (`apply.pool`).
 The applier never re-decides: it runs each `Change` through `apply.steps.execute`, records the
 outcome in state at once (so a crash loses nothing), keeps going past independent failures and
 skips the dependents of a failed change. Progress is reported through a callback; it prints
@@ -15,17 +16,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from livesnap_reconcile.apply.commit import GroupCommitter
+from livesnap_reconcile.apply.pool import MAX_WORKERS, workers_for
 from livesnap_reconcile.apply.steps import execute
 from livesnap_reconcile.errors import LivesnapError, ProviderError, StateError
 from livesnap_reconcile.plan.model import Action, Change, Plan
-from livesnap_reconcile.providers.base import Provider
+from livesnap_reconcile.providers.base import Pace, Provider
 from livesnap_reconcile.state import State, StateBackend
 from livesnap_reconcile.vendors import spec
 
@@ -61,13 +63,15 @@ class Report:
 
 class Applier:
     def __init__(self, *, backend: StateBackend, state: State, providers: Mapping[str, Provider],
-                 now: Callable[[], int], parallelism: int = 10,
+                 now: Callable[[], int], parallelism: int | None = None,
                  on_outcome: Callable[[Outcome, int, int], None] | None = None,
                  stop: threading.Event | None = None) -> None:
         self._committer = GroupCommitter(backend, state)
         self._providers = providers
         self._now = now
-        self._parallelism = max(1, parallelism)
+        # None: sized from the providers' pace as the apply goes (`apply.pool`); a number is a fixed bound.
+        self._parallelism = None if parallelism is None else max(1, parallelism)
+        self.peak_workers = 0  # the most changes that ran at once
         self._on_outcome = on_outcome or (lambda o, done, total: None)
         self._stop = stop or threading.Event()
         self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
@@ -88,10 +92,12 @@ class Applier:
         ready = sorted(a for a, ds in waiting.items() if not ds)
         running: dict[Future, str] = {}
         finished: set[str] = set()
+        remaining = Counter(c.provider for c in changes.values())  # what the pool is sized for
 
         def record(outcome: Outcome) -> None:
             report.outcomes.append(outcome)
             finished.add(outcome.address)
+            remaining[changes[outcome.address].provider] -= 1
             self._on_outcome(outcome, len(report.outcomes), total)
 
         def skip_dependents(address: str, why: str) -> None:
@@ -101,12 +107,14 @@ class Applier:
                     record(Outcome(dep, changes[dep].action.value, "skipped", f"skipped: {why}"))
                     skip_dependents(dep, why)
 
-        with ThreadPoolExecutor(max_workers=self._parallelism, thread_name_prefix="apply") as pool:
+        with ThreadPoolExecutor(max_workers=self._parallelism or MAX_WORKERS, thread_name_prefix="apply") as pool:
             while ready or running:
-                while ready and len(running) < self._parallelism and not self._halted():
+                limit = self._parallelism or self._auto_workers(p for p, n in remaining.items() if n > 0)
+                while ready and len(running) < limit and not self._halted():
                     address = ready.pop(0)
                     waiting.pop(address, None)
                     running[pool.submit(self._run_one, changes[address], address in protected)] = address
+                self.peak_workers = max(self.peak_workers, len(running))
                 if not running:
                     break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -131,6 +139,15 @@ class Applier:
                                        "skipped: interrupted"))
         report.state = self._committer.state
         return report
+
+    def _auto_workers(self, providers: Iterable[str]) -> int:
+        """Little's law over the providers that still have changes to make (`apply.pool`)."""
+        paces: list[tuple[float, float | None]] = []
+        for name in providers:
+            pace: Pace | None = getattr(self._providers.get(name), "pace", None)
+            if pace is not None:
+                paces.append((pace.rate(), pace.latency.seconds()))
+        return workers_for(paces)
 
     def _halted(self) -> bool:
         return self._stop.is_set() or self._abort.is_set()

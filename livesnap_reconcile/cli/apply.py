@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.main import GlobalOptions
-from livesnap_reconcile.cli.params import tty_progress
+from livesnap_reconcile.cli.params import PARALLELISM_HELP
 from livesnap_reconcile.cli.plan import render, target_options
+from livesnap_reconcile.cli.progress import tty_progress
+from livesnap_reconcile.core.progress import NullProgress, Progress
 from livesnap_reconcile.errors import LivesnapError, PlanFileError
 
 
@@ -27,8 +29,16 @@ class ProgressView:
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt
         self._lock = threading.Lock()
+        self.progress: Progress = NullProgress()  # the progress line, erased before a line of ours
+        self._same_terminal = sys.stdout.isatty()
 
     def outcome(self, o, done: int, total: int) -> None:
+        if self._same_terminal:  # the progress line goes to this terminal too: print above it
+            self.progress.above(lambda: self._outcome(o, done, total))
+        else:
+            self._outcome(o, done, total)
+
+    def _outcome(self, o, done: int, total: int) -> None:
         with self._lock:
             if self.fmt == "json":
                 click.echo(json.dumps({"type": "change", **o.to_dict(), "done": done, "total": total},
@@ -62,13 +72,13 @@ def _is_plan_file(paths: tuple[Path, ...]) -> bool:
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Skip the interactive 'yes' confirmation.")
-@click.option("--parallelism", default=10, show_default=True, type=click.IntRange(1, 256),
-              help="How many changes run at once.")
+@click.option("--parallelism", type=click.IntRange(1, 256), default=None,
+              help=PARALLELISM_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--refresh/--no-refresh", default=True, show_default=True)
 @target_options
 @click.pass_obj
-def apply(opts: GlobalOptions, paths: tuple[Path, ...], auto_approve: bool, parallelism: int, fmt: str,
+def apply(opts: GlobalOptions, paths: tuple[Path, ...], auto_approve: bool, parallelism: int | None, fmt: str,
           refresh: bool, targets: tuple[str, ...], excludes: tuple[str, ...]) -> None:
     """Apply PLAN.json exactly, or plan PATH... then ask for 'yes' and apply."""
     view = ProgressView(fmt)
@@ -89,7 +99,7 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
     from livesnap_reconcile.ops.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
-    session.progress = tty_progress()
+    session.progress = view.progress = tty_progress(opts)
     try:
         with state_lock(session, "apply") as backend:
             planned = compute_plan(session, backend, do_refresh=refresh, targets=targets, excludes=excludes)
@@ -111,7 +121,7 @@ def _apply_manifests(opts, paths, *, auto_approve, parallelism, fmt, refresh, ta
         session.close()
 
 
-def _run_interruptible(session, backend, plan, state, *, parallelism: int, view):
+def _run_interruptible(session, backend, plan, state, *, parallelism: int | None, view):
     """Apply; Ctrl-C or SIGTERM lets the changes in flight finish and be recorded, then stops."""
     from livesnap_reconcile.cli.signals import on_stop_signals
     from livesnap_reconcile.ops.workflow import run_apply
@@ -137,7 +147,7 @@ def _confirm() -> None:
         raise LivesnapError("apply cancelled")
 
 
-def _apply_saved(opts, plan_path: Path, *, parallelism: int, view):
+def _apply_saved(opts, plan_path: Path, *, parallelism: int | None, view):
     from livesnap_reconcile.ops.session import build_providers, endpoints, load_desired, open_session
     from livesnap_reconcile.ops.workflow import state_lock
     from livesnap_reconcile.plan.planfile import check_fresh, load
@@ -151,6 +161,7 @@ def _apply_saved(opts, plan_path: Path, *, parallelism: int, view):
         if not p.exists():
             raise PlanFileError(f"{plan_path}: made for manifest {p}, which does not exist here")
     session = open_session(opts, manifest_paths, sandbox=plan.sandbox)
+    session.progress = view.progress = tty_progress(opts)
     try:
         check_fresh(plan, now=session.now())
         loaded, desired = load_desired(session, now=session.now())

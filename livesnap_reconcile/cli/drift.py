@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.main import GlobalOptions
-from livesnap_reconcile.cli.params import tty_progress
+from livesnap_reconcile.cli.progress import tty_progress
 
 
 def read_only_plan(session):
@@ -84,7 +84,7 @@ def drift(opts: GlobalOptions, paths: tuple[Path, ...], fmt: str) -> None:
     from livesnap_reconcile.ops.session import open_session
 
     session = open_session(opts, paths)
-    session.progress = tty_progress()
+    session.progress = tty_progress(opts)
     try:
         plan = read_only_plan(session)
     finally:

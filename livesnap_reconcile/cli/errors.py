@@ -8,9 +8,6 @@ JSON whatever happened, never half a plan.
 
 from __future__ import annotations
 
-import json
-import traceback
-
 import click
 
 from livesnap_reconcile.errors import LivesnapError, ManifestError
@@ -33,9 +30,17 @@ def _wants_json(argv: list[str]) -> bool:
 
 
 def json_error(kind: str, message: str, exc: BaseException | None = None) -> None:
+    import json  # only on failure: a successful command never pays for it
+
     diagnostics = [d.to_dict() for d in exc.diagnostics] if isinstance(exc, ManifestError) else []
     click.echo(json.dumps({"error": {"type": kind, "message": message, "diagnostics": diagnostics}},
                           indent=2, ensure_ascii=False))
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc()
 
 
 def run_main(main, argv: list[str]) -> int:
@@ -57,14 +62,14 @@ def run_main(main, argv: list[str]) -> int:
         return exc.exit_code
     except LivesnapError as exc:
         if _verbose(argv):
-            traceback.print_exc()
+            _print_traceback()
         report(exc)
         if as_json:
             json_error(type(exc).__name__, str(exc), exc)
         return 1
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, never a traceback
         if _verbose(argv):
-            traceback.print_exc()
+            _print_traceback()
         message = f"internal error: {type(exc).__name__}: {exc} (run with -v for details)"
         click.echo(f"Error: {message}", err=True)
         if as_json:

@@ -13,6 +13,7 @@ import sys
 import click
 
 from livesnap_reconcile import __version__
+from livesnap_reconcile.cli.entry import PROG
 from livesnap_reconcile.cli.params import parse_duration
 from livesnap_reconcile.ops.options import GlobalOptions
 
@@ -93,6 +94,12 @@ def _set_global(name: str, convert=lambda v: v):
     return callback
 
 
+def _set_progress(ctx: click.Context, param: click.Parameter, value: bool | None) -> bool | None:
+    if value is not None and isinstance(ctx.obj, GlobalOptions):  # --no-progress (False) counts too
+        ctx.obj.progress = value
+    return value
+
+
 def _global_params() -> list[click.Parameter]:
     """The group's options, also accepted after the sub-command (`livesnap apply --sandbox ...`)."""
     return [
@@ -105,6 +112,8 @@ def _global_params() -> list[click.Parameter]:
                      help="How long to wait for the state lock."),
         click.Option(["--no-color", "_g_no_color"], is_flag=True, default=False, expose_value=False,
                      callback=_set_global("color", lambda v: False), help="No colour."),
+        click.Option(["--progress/--no-progress", "_g_progress"], default=None, expose_value=False,
+                     callback=_set_progress, help="The progress line on stderr (default: when it is a terminal)."),
         click.Option(["-v", "--verbose", "_g_verbose"], is_flag=True, default=False, expose_value=False,
                      callback=_set_global("verbose"), help="Show tracebacks."),
     ]
@@ -122,21 +131,24 @@ def _accept_global_options(command: click.Command) -> None:
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="livesnap")
+@click.version_option(__version__, prog_name=PROG)
 @click.option("--state", "state_path", metavar="PATH|URL", default=None,
               help="State file (default .livesnap/state.json beside the manifests, or $LIVESNAP_STATE) "
                    "or postgresql://HOST:PORT/DB?name=NAME.")
 @click.option("--sandbox", is_flag=True, help="Talk to the embedded emulator instead of the clouds.")
 @click.option("--lock-timeout", default="30s", show_default=True, help="How long to wait for the state lock.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR).")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress line (phase, done, rate, ETA) on stderr during loads, refreshes and applies. "
+                   "Default: when stderr is a terminal.")
 @click.option("-v", "--verbose", is_flag=True, help="Show tracebacks and debug detail.")
 @click.pass_context
 def cli(ctx: click.Context, state_path: str | None, sandbox: bool, lock_timeout: str,
-        no_color: bool, verbose: bool) -> None:
+        no_color: bool, progress: bool | None, verbose: bool) -> None:
     """Declarative reconciler for live-stream snapshot jobs (Alibaba ICE, Tencent Live)."""
     color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
     ctx.obj = GlobalOptions(state=state_path, sandbox=sandbox, lock_timeout=parse_duration(lock_timeout),
-                            color=color, verbose=verbose)
+                            color=color, verbose=verbose, progress=progress)
     from livesnap_reconcile.ops import state_select
 
     state_select.warn = lambda text: click.echo(text, err=True)  # the workflows print nothing themselves

@@ -6,12 +6,8 @@ import click
 
 from livesnap_reconcile.core.duration import duration_seconds
 
-
-def tty_progress():
-    """Where progress lines go: stderr when it is a terminal, nowhere when piped or captured."""
-    import sys
-
-    return (lambda line: click.echo(line, err=True)) if sys.stderr.isatty() else None
+PARALLELISM_HELP = ("How many changes run at once. Default: enough to keep each provider at its rate limit "
+                    "(rate x observed latency, 4 to 64).")
 
 
 def parse_duration(text: str, *, allow_negative: bool = False) -> float:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.main import GlobalOptions
-from livesnap_reconcile.cli.params import tty_progress
+from livesnap_reconcile.cli.progress import tty_progress
 
 FORMATS = click.Choice(["text", "json", "markdown"])
 
@@ -51,7 +51,7 @@ def plan(opts: GlobalOptions, paths: tuple[Path, ...], out: Path | None, detaile
     from livesnap_reconcile.ops.workflow import compute_plan, state_lock
 
     session = open_session(opts, paths)
-    session.progress = tty_progress()
+    session.progress = tty_progress(opts)
     try:
         with state_lock(session, "plan", read_only=True) as backend:
             planned = compute_plan(session, backend, do_refresh=refresh, targets=targets, excludes=excludes)

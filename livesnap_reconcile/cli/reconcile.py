@@ -23,7 +23,7 @@ from pathlib import Path
 import click
 
 from livesnap_reconcile.cli.main import GlobalOptions
-from livesnap_reconcile.cli.params import parse_duration
+from livesnap_reconcile.cli.params import PARALLELISM_HELP, parse_duration
 from livesnap_reconcile.cli.plan import target_options
 from livesnap_reconcile.cli.signals import on_stop_signals
 from livesnap_reconcile.errors import LivesnapError
@@ -101,7 +101,7 @@ def next_delay(*, every: float, now: int, next_change_at: int | None,
     return max(MIN_SLEEP, every), "every"
 
 
-def run_cycle(opts: GlobalOptions, paths: Sequence[Path], *, parallelism: int, stop: threading.Event,
+def run_cycle(opts: GlobalOptions, paths: Sequence[Path], *, parallelism: int | None, stop: threading.Event,
               targets: Sequence[str] = (), excludes: Sequence[str] = (),
               on_outcome: Callable | None = None) -> Cycle:
     from livesnap_reconcile.ops.session import open_session
@@ -168,11 +168,11 @@ def stop_on_signals(stop: Stop) -> Iterator[None]:
               help="Longest pause between cycles (30s, 5m, 1h); shorter when the plan's next change is sooner.")
 @click.option("--max-cycles", type=click.IntRange(min=1), default=None,
               help="Stop after this many cycles (default: run until SIGTERM/SIGINT).")
-@click.option("--parallelism", default=10, show_default=True, type=click.IntRange(1, 256),
-              help="How many changes run at once.")
+@click.option("--parallelism", type=click.IntRange(1, 256), default=None,
+              help=PARALLELISM_HELP)
 @target_options
 @click.pass_obj
-def reconcile(opts: GlobalOptions, paths: tuple[Path, ...], every: str, max_cycles: int | None, parallelism: int,
+def reconcile(opts: GlobalOptions, paths: tuple[Path, ...], every: str, max_cycles: int | None, parallelism: int | None,
               targets: tuple[str, ...], excludes: tuple[str, ...]) -> None:
     """Refresh, plan and apply in a loop (apply --auto-approve semantics), one log line per cycle.
 

@@ -12,3 +12,4 @@ class GlobalOptions:
     lock_timeout: float
     color: bool
     verbose: bool
+    progress: bool | None = None  # the progress line: on, off, or None (on when stderr is a terminal)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from livesnap_reconcile.clock import business_now
+from livesnap_reconcile.core.progress import NullProgress, Progress
 from livesnap_reconcile.errors import LivesnapError
 from livesnap_reconcile.ops.options import GlobalOptions
 from livesnap_reconcile.resources import DesiredState, ProviderConfig, RefreshQuery, RemoteObject
@@ -29,8 +30,8 @@ class Session:
     emulator: Any = None
     providers: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # one-line notices for the user, shown after the output
-    # Progress for a person watching (the CLI sets it when stderr is a terminal): one line per step.
-    progress: Callable[[str], None] | None = None
+    # Progress for a person watching (the CLI sets a terminal line when stderr is one): notes and counts.
+    progress: Progress = field(default_factory=NullProgress)
     _backend: Any = None
 
     def backend(self):
@@ -72,8 +73,13 @@ def load_desired(session: Session, *, now: int):
     from livesnap_reconcile.manifest.expand import expand
     from livesnap_reconcile.manifest.validate import load_and_validate
 
-    loaded = load_and_validate(session.paths)
-    return loaded, expand(loaded.data, now=now)
+    session.progress.phase("load + validate")
+    try:
+        loaded = load_and_validate(session.paths)
+        session.progress.phase("expand")
+        return loaded, expand(loaded.data, now=now)
+    finally:
+        session.progress.finish()
 
 
 # Credential sources outlive a session: `reconcile` opens one per cycle, and a role session (or an
@@ -154,18 +160,25 @@ def refresh(session: Session, desired: DesiredState, state, *, now: int) -> list
         raise LivesnapError(f"state has objects of provider(s) {', '.join(missing)} that the manifest no longer "
                             "defines; add the provider back to let livesnap delete them, or `livesnap state rm`")
 
+    progress = session.progress
+    known = {name: state.known(name) for name in providers}
+
     def one(name: str) -> list[RemoteObject]:
-        query = RefreshQuery(namespace=desired.namespace, known=state.known(name),
-                             desired=tuple(r for r in desired.resources if r.provider == name), now=now)
+        query = RefreshQuery(namespace=desired.namespace, known=known[name],
+                             desired=tuple(r for r in desired.resources if r.provider == name), now=now,
+                             progress=progress.advance)
         found = providers[name].refresh(query)
-        if session.progress:
-            session.progress(f"Refreshed provider {name}: {len(found)} object(s)")
+        progress.note(f"Refreshed provider {name}: {len(found)} object(s)")
         return found
 
-    if session.progress and providers:
+    if providers:
         names = ", ".join(sorted(providers))
-        session.progress(f"Refreshing {len(providers)} provider{'s' if len(providers) != 1 else ''} ({names})...")
-
-    with ThreadPoolExecutor(max_workers=max(1, len(providers))) as pool:
-        results = list(pool.map(one, sorted(providers)))
+        progress.note(f"Refreshing {len(providers)} provider{'s' if len(providers) != 1 else ''} ({names})...")
+    # The objects state knows are what the listings should find again: the ETA's estimate.
+    progress.phase("refresh", total=sum(len(k) for k in known.values()) or None, unit="objects")
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(providers))) as pool:
+            results = list(pool.map(one, sorted(providers)))
+    finally:
+        progress.finish()
     return [obj for chunk in results for obj in chunk]

@@ -91,9 +91,11 @@ def _hold_unavailable(session: Session, plan, desired, state):
     return plan
 
 
-def run_apply(session: Session, backend, plan, state, *, parallelism: int,
+def run_apply(session: Session, backend, plan, state, *, parallelism: int | None,
               on_outcome: Callable | None = None, stop: threading.Event | None = None):
-    """Apply ``plan`` on top of ``state``; provider endpoints are recorded with the first write."""
+    """Apply ``plan`` on top of ``state``; provider endpoints are recorded with the first write.
+
+    ``parallelism`` None sizes the pool from the providers' rate and observed latency."""
     from livesnap_reconcile.apply.applier import Applier
 
     if not plan.changes:
@@ -104,6 +106,17 @@ def run_apply(session: Session, backend, plan, state, *, parallelism: int,
         state = state.with_provider(name, info["vendor"], info["endpoint"])
     if not session.providers:
         raise LivesnapError("internal: providers were not built before apply")
+    progress = session.progress
+    report = on_outcome or (lambda outcome, done, total: None)
+
+    def outcome_and_count(outcome, done: int, total: int) -> None:
+        report(outcome, done, total)
+        progress.advance()
+
     applier = Applier(backend=backend, state=state, providers=session.providers, now=session.now,
-                      parallelism=parallelism, on_outcome=on_outcome, stop=stop)
-    return applier.apply(plan)
+                      parallelism=parallelism, on_outcome=outcome_and_count, stop=stop)
+    progress.phase("apply", total=len(plan.changes), unit="changes")
+    try:
+        return applier.apply(plan)
+    finally:
+        progress.finish()

@@ -123,5 +123,6 @@ def make_provider(
                                               throttled_attempts=throttled_attempts))
     # For `livesnap providers`: the source, and who the vendor says it is (one cheap STS call).
     provider.credential_source = source  # type: ignore[attr-defined]
+    provider.pace = buckets  # type: ignore[attr-defined]  # for the applier's pool size (providers.base.Pace)
     provider.whoami = lambda: chains.caller_identity(ctx, source)  # type: ignore[attr-defined]
     return provider

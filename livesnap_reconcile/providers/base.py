@@ -31,6 +31,22 @@ class Limits:
     unavailable: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
 
+class Latency(Protocol):
+    def seconds(self) -> float | None:
+        """The smoothed send-to-answer time of this provider's requests; None before any answer."""
+        ...
+
+
+class Pace(Protocol):
+    """How fast a provider may go: what the applier sizes its worker pool from (`provider.pace`)."""
+
+    latency: Latency
+
+    def rate(self) -> float:
+        """Requests per second it may send now."""
+        ...
+
+
 class Provider(Protocol):
     name: str
     vendor: str

@@ -157,6 +157,7 @@ class Caller:
                 self._retry_or_raise(call, err, attempt, started)
             else:
                 bucket.succeeded()
+                self.buckets.latency.observe(bucket.now() - sent_at)
                 return result
 
     def _retry_or_raise(self, call: Call, err: Retryable, attempt: int, started: float) -> None:

@@ -159,8 +159,31 @@ class TokenBucket:
         self._stamp = max(now, self._stamp or now)
 
 
+class Latency:
+    """Seconds a request takes from send to answer, smoothed (EWMA); None before the first answer.
+
+    Time spent waiting for a token is not in it: it measures the vendor, not our own pacing, so a
+    worker pool sized from it does not grow just because its workers queue at the bucket.
+    """
+
+    WEIGHT = 0.2  # of the newest sample: a few answers move it, one slow answer does not
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: float | None = None
+
+    def observe(self, seconds: float) -> None:
+        seconds = max(0.0, float(seconds))
+        with self._lock:
+            self._value = seconds if self._value is None else self._value + self.WEIGHT * (seconds - self._value)
+
+    def seconds(self) -> float | None:
+        with self._lock:
+            return self._value
+
+
 class Buckets:
-    """One bucket per action group, created on first use at the group's rate."""
+    """One bucket per action group, created on first use at the group's rate; and the answers' latency."""
 
     def __init__(
         self,
@@ -176,6 +199,13 @@ class Buckets:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._buckets: dict[str, TokenBucket] = {}
+        self.latency = Latency()
+
+    def rate(self) -> float:
+        """Requests per second the fastest group may send now (a learnt rate once it was throttled)."""
+        with self._lock:
+            rates = {**self._rates, **{group: b.rate for group, b in self._buckets.items()}}
+        return max(rates.values(), default=self._default)
 
     def get(self, group: str) -> TokenBucket:
         with self._lock:

@@ -191,3 +191,57 @@ def test_a_lookup_that_returns_an_object_recorded_elsewhere_is_refused_not_share
     assert [o.status for o in sorted(report.outcomes, key=lambda o: o.address)] == ["ok", "failed"]
     assert "already records at another address" in report.by_status("failed")[0].message
     assert len(backend.read().resources) == 1
+
+
+class FakePace:
+    """What `make_provider` attaches as ``provider.pace``: a rate and the latency seen so far."""
+
+    def __init__(self, rate, latency):
+        self._rate = rate
+        self.latency = self
+        self.value = latency
+
+    def rate(self):
+        return self._rate
+
+    def seconds(self):
+        return self.value
+
+
+def test_default_pool_grows_past_ten_when_rate_times_latency_asks_for_it(tmp_path):
+    provider = FakeProvider(delay=0.2)
+    provider.pace = FakePace(400.0, 0.05)  # 20 in flight keep the rate; with headroom the pool allows 40
+    plan = Plan(changes=tuple(task_change(f"s{i}", template=False) for i in range(30)))
+    backend = LocalBackend(tmp_path / "state.json")
+    applier = Applier(backend=backend, state=State.new(), providers={"css": provider}, now=lambda: NOW)
+    report = applier.apply(plan)
+    assert report.ok and len(report.outcomes) == 30
+    assert provider.max_active > 10 and applier.peak_workers == 30
+
+
+def test_default_pool_follows_the_latency_observed_during_the_apply(tmp_path):
+    provider = FakeProvider(delay=0.05)
+    provider.pace = FakePace(20.0, 0.01)  # needs 0.4 workers: the floor
+    at_first_answer = []
+    create = provider.create
+
+    def create_then_slow_down(kind, attributes):
+        result = create(kind, attributes)
+        if not at_first_answer:  # the most that ran at once while the latency was still low
+            at_first_answer.append(provider.max_active)
+            provider.pace.value = 1.0  # the vendor answers in a second now: 20 x 1 x 2 = 40 workers
+        return result
+
+    provider.create = create_then_slow_down
+    plan = Plan(changes=tuple(task_change(f"s{i}", template=False) for i in range(30)))
+    report, _, _ = run(tmp_path, plan, provider)
+    assert report.ok
+    assert at_first_answer[0] <= 4 and provider.max_active > 10
+
+
+def test_explicit_parallelism_wins_over_the_pace(tmp_path):
+    provider = FakeProvider(delay=0.05)
+    provider.pace = FakePace(400.0, 0.05)
+    plan = Plan(changes=tuple(task_change(f"s{i}", template=False) for i in range(12)))
+    report, _, _ = run(tmp_path, plan, provider, parallelism=3)
+    assert report.ok and provider.max_active <= 3

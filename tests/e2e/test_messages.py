@@ -2,7 +2,7 @@
 
 What we test here: a provider whose endpoint refuses connections fails the plan with one line
 naming the provider, its vendor, the endpoint and the reason (no secret, no traceback); and a
-person at a terminal sees which providers are being refreshed and what each returned.
+person at a terminal sees which providers are being refreshed and what each returned; piped, nothing.
 """
 
 from __future__ import annotations
@@ -44,14 +44,14 @@ def test_a_refused_connection_names_provider_vendor_endpoint_and_reason(tmp_path
     assert "not-printed" not in result.output + result.stderr and "Traceback" not in result.stderr
 
 
-def test_refresh_progress_is_shown_to_a_person_at_a_terminal(tmp_path: Path, monkeypatch):
-    from livesnap_reconcile.cli import plan as plan_cmd
-
-    lines: list[str] = []
-    monkeypatch.setattr(plan_cmd, "tty_progress", lambda: lines.append)
+def test_refresh_progress_is_shown_to_a_person_at_a_terminal(tmp_path: Path):
     ws = SandboxWorkspace(tmp_path, MANIFEST.format(port=1).replace(', endpoint: "http://127.0.0.1:1"', ""),
                           now=1_795_564_800)
-    result = ws.invoke("plan", str(ws.root))
-    assert result.exit_code == 0, result.output + result.stderr
-    assert lines == ["Refreshing 1 provider (css)...", "Refreshed provider css: 0 object(s)"]
-    assert "Refreshing" not in result.stderr  # captured, not a terminal: nothing printed
+    shown = ws.invoke("--progress", "plan", str(ws.root))  # as at a terminal (CliRunner's stderr is not one)
+    assert shown.exit_code == 0, shown.output + shown.stderr
+    kept = [line.rsplit("\x1b[K", 1)[-1] for line in shown.stderr.splitlines()]
+    assert [line for line in kept if line.startswith("Refresh")] == [
+        "Refreshing 1 provider (css)...", "Refreshed provider css: 0 object(s)"]
+    assert "\r" not in shown.stdout  # the plan on stdout stays clean
+    quiet = ws.invoke("plan", str(ws.root))
+    assert quiet.exit_code == 0 and "Refreshing" not in quiet.stderr  # captured, not a terminal: nothing

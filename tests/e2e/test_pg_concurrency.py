@@ -90,7 +90,7 @@ def test_with_a_short_lock_timeout_the_others_fail_naming_the_holder(tmp_path, p
         first = procs.LiveApply(tmp_path, manifest, pg_url, "--parallelism", "1")
         try:
             first.wait_for_progress(1)  # it holds the lock; the rest of its apply takes seconds
-            # All three at once: one after another they outlast the holder's apply on a loaded machine.
+            # At once, so the three together take one lock timeout, well inside the first apply's run.
             with ThreadPoolExecutor(max_workers=3) as pool:
                 others = list(pool.map(lambda _: procs.apply(tmp_path, manifest, pg_url, "--lock-timeout", "1s"),
                                        range(3)))

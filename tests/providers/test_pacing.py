@@ -76,3 +76,28 @@ def test_throttling_lowers_the_rate_once_per_round_and_success_probes_back_up():
     clock.now += 60
     bucket.succeeded()
     assert bucket.rate == 20  # and beyond it, probing, but never above the configured rate
+
+
+def test_provider_pace_reports_its_rate_and_the_latency_of_its_answers_not_of_its_waits():
+    clock = FakeClock(0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        tc_action(request)
+        clock.now += 0.08  # the vendor takes 80 ms to answer
+        return tc_ok({"TaskList": [], "ScrollToken": ""})
+
+    provider = tencent(handler, clock=clock, max_rps=5)
+    pace = provider.pace  # type: ignore[attr-defined]
+    assert pace.rate() == 5 and pace.latency.seconds() is None
+    for _ in range(10):  # at 5/s each call also waits ~0.12 s for its token: not the vendor's latency
+        provider.client.rpc("DescribeScreenshotTask", {"StartTime": 1, "EndTime": 2})
+    assert abs(pace.latency.seconds() - 0.08) < 1e-6
+
+
+def test_latency_is_smoothed():
+    from livesnap_reconcile.providers.pacing import Latency
+
+    latency = Latency()
+    latency.observe(0.1)
+    latency.observe(1.1)  # one slow answer moves it a fifth of the way
+    assert abs(latency.seconds() - 0.3) < 1e-9

@@ -71,9 +71,13 @@ class AlibabaProvider:
         if "template" in kinds:
             for obj in self._refresh_templates(query):
                 found[(obj.kind, obj.remote_id)] = obj
+                if query.progress:
+                    query.progress(1)
         if "job" in kinds:
             for obj in self._refresh_jobs(query):
                 found[(obj.kind, obj.remote_id)] = obj
+                if query.progress:
+                    query.progress(1)
         return [found[key] for key in sorted(found)]
 
     def _refresh_templates(self, query: RefreshQuery) -> Iterator[RemoteObject]:

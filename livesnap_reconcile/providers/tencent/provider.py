@@ -68,12 +68,17 @@ class TencentProvider:
             prefix = f"{query.namespace}-"
             known = {k.remote_id for k in query.known if k.kind == "template"}
             out += [t for t in self._templates() if t.remote_id in known or t.attributes["name"].startswith(prefix)]
+        if query.progress:
+            query.progress(len(out))
         if "task" in kinds:
-            out += self._refresh_tasks(query)
+            out += self._refresh_tasks(query)  # counts its tasks as each page comes
         if "rule" in kinds:
             domains = {k.attributes.get("domain") for k in query.known if k.kind == "rule"}
             domains |= {r.attributes.get("domain") for r in query.desired if r.kind == "rule"}
-            out += [r for r in self._rules() if r.attributes["domain"] in domains]
+            rules = [r for r in self._rules() if r.attributes["domain"] in domains]
+            out += rules
+            if query.progress:
+                query.progress(len(rules))
         return sorted(out, key=lambda o: (o.kind, o.remote_id))
 
     def _rules(self) -> list[RemoteObject]:
@@ -101,6 +106,8 @@ class TencentProvider:
             for item in self._describe(window, combos=combos):
                 if (item.get("DomainName"), item.get("AppName"), item.get("StreamName")) in combos:
                     found.setdefault(str(item["TaskId"]), model.task_object(item, provider=self.name, now=now))
+                    if query.progress:
+                        query.progress(1)
         return list(found.values())
 
     def _describe(self, window: tuple[int, int], *, combos: Iterable[tuple[str, str, str]]) -> Iterator[Mapping[str, Any]]:
