@@ -15,7 +15,7 @@ import copy
 import fcntl
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +83,7 @@ class Store:
             if txn.wrote:
                 self._views.clear()
 
-    def _on_disk(self, read_only: bool) -> Iterator[Txn]:
+    def _on_disk(self, read_only: bool) -> Generator[Txn, None, Txn]:
         assert self._dir is not None
         with open(self._dir / LOCK_FILE, "a+") as lock_fh:
             fcntl.flock(lock_fh.fileno(), fcntl.LOCK_EX)
