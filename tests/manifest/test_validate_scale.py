@@ -1,0 +1,51 @@
+"""Validation at fleet scale: work that depends only on a stream's timings is done once per timing.
+
+What we test here: streams repeating the same snapshot timings run Tencent's year-long overlap
+sampling once, yet every clashing stream is still reported at its own line, and a stream whose
+timings differ is checked on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from livesnap_reconcile.errors import ManifestError
+from livesnap_reconcile.manifest.validate import load_and_validate
+from livesnap_reconcile.vendors.tencent import manifest as tencent_manifest
+
+HEAD = """version: 1
+namespace: demo
+providers:
+  css: {vendor: tencent}
+templates:
+  ten: {provider: css, cos: {app_id: 1250000000, bucket: b1, region: ap-guangzhou}}
+streams:
+"""
+SNAPS = ("s1: {template: ten, schedule: {days: [mon], start: '10:00', duration: %s, timezone: Asia/Shanghai}}",
+         "s2: {template: ten, schedule: {days: [mon], start: '10:30', duration: 2h, timezone: Asia/Shanghai}}",
+         "s3: {template: ten, schedule: {days: [mon, tue], start: '02:00', duration: 2h}}",
+         "w1: {template: ten, window: {start: '2026-11-30T03:30:00Z', end: '2026-11-30T03:45:00Z'}}")
+
+
+def _stream(name: str, duration: str) -> str:
+    snaps = "".join(f"      {line % duration if '%s' in line else line}\n" for line in SNAPS)
+    return (f"  {name}:\n    provider: css\n    domain: 5000.live.push.com\n    app: live\n"
+            f"    stream: {name}\n    snapshots:\n{snaps}")
+
+
+def test_repeated_timings_are_sampled_once_and_each_clash_reported(tmp_path, monkeypatch):
+    calls = []
+    real = tencent_manifest.tencent_spans
+    monkeypatch.setattr(tencent_manifest, "tencent_spans", lambda snaps: calls.append(1) or real(snaps))
+    monkeypatch.setattr(tencent_manifest, "_CLASHES", {})
+    # 40 streams with the clash of the corpus, and one whose first schedule ends before the others start.
+    body = "".join(_stream(f"hall{i}", "2h") for i in range(40)) + _stream("quiet", "20m")
+    path = tmp_path / "fleet.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    with pytest.raises(ManifestError) as refused:
+        load_and_validate([path])
+    found = [d for d in refused.value.diagnostics if "overlap on this Tencent stream" in d.message]
+    assert sorted(d.path for d in found) == sorted(f"streams.hall{i}.snapshots.w1" for i in range(40))
+    assert len({d.line for d in found}) == 40
+    assert all("(s1, s2, s3, w1)" in d.message for d in found)
+    assert len(calls) == 2  # one timing shared by 40 streams, and the quiet one
