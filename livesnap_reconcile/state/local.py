@@ -16,6 +16,7 @@ Files, for ``--state .livesnap/state.json``::
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import socket
@@ -67,7 +68,7 @@ class LocalBackend:
         self._refusal: StateCorrupt | None = None
         # The bytes last read or written and their (lineage, serial): an apply commits after
         # every change, and re-parsing an unchanged large file each time would be quadratic.
-        self._known: tuple[bytes, str, int] | None = None
+        self._known: tuple[bytes, str, int] | None = None  # (sha256 of the file, lineage, serial)
 
     def describe(self) -> str:
         return f"local state file {self.path}"
@@ -85,7 +86,7 @@ class LocalBackend:
             self._refusal = exc
             raise
         self._refusal = None
-        self._known = (raw, state.lineage, state.serial)
+        self._known = (_digest(raw), state.lineage, state.serial)
         return state
 
     def write(self, state: State) -> State:
@@ -109,7 +110,7 @@ class LocalBackend:
             raise StateError(
                 f"cannot write state file {self.path}: {exc.strerror or exc}; the previous state is unchanged"
             ) from exc
-        self._known = (data, written.lineage, written.serial)
+        self._known = (_digest(data), written.lineage, written.serial)
         self._sweep_temp_files()
         return written
 
@@ -154,7 +155,7 @@ class LocalBackend:
 
     def _identify(self, current: bytes) -> tuple[str, int]:
         """(lineage, serial) of the bytes on disk, fully validated unless we know these bytes."""
-        if self._known is not None and self._known[0] == current:
+        if self._known is not None and self._known[0] == _digest(current):
             return self._known[1], self._known[2]
         try:
             on_disk = self._parse(current)
@@ -211,7 +212,7 @@ class LocalBackend:
             atomic_write(self.path, data)
         except OSError as exc:
             raise StateError(f"cannot write state file {self.path}: {exc.strerror or exc}") from exc
-        self._known = (data, state.lineage, state.serial)
+        self._known = (_digest(data), state.lineage, state.serial)
         return state
 
     # --- history: the file and its backup ------------------------------------------------------
@@ -262,3 +263,8 @@ class LocalBackend:
 
     def current_lock(self) -> LockInfo | None:
         return self._lock.holder()
+
+
+def _digest(raw: bytes) -> bytes:
+    """What the backend remembers of the file it last read or wrote: a digest, not a copy (tens of MB)."""
+    return hashlib.sha256(raw).digest()

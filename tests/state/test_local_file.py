@@ -268,3 +268,14 @@ def test_a_symlinked_state_path_is_written_through_the_link_with_one_lock(tmp_pa
     finally:
         via_link.unlock(info)
     assert direct.read() is not None and (real.parent / "state.json.backup").exists() is False
+
+
+def test_the_backend_remembers_a_digest_of_what_it_read_not_the_file(path):
+    # Tens of MB at fleet scale, held for the whole run only to recognise our own bytes at write.
+    backend = LocalBackend(path)
+    backend.write(sample_state())
+    reader = LocalBackend(path)
+    state = reader.read()
+    assert state is not None and len(reader._known[0]) == 32 != len(path.read_bytes())
+    reader.write(state.with_entry(entry("template.other")))  # our own bytes: no stale refusal
+    assert reader.read().serial == state.serial + 1
