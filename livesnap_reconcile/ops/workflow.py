@@ -47,6 +47,14 @@ def state_lock(session: Session, operation: str, *, read_only: bool = False):
 
 def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets: Sequence[str] = (),
                  excludes: Sequence[str] = ()) -> Planned:
+    from livesnap_reconcile.core.collector import collector_paused
+
+    with collector_paused():  # state, refresh and plan build large acyclic data too
+        return _compute_plan(session, backend, do_refresh=do_refresh, targets=targets, excludes=excludes)
+
+
+def _compute_plan(session: Session, backend, *, do_refresh: bool, targets: Sequence[str],
+                  excludes: Sequence[str]) -> Planned:
     from livesnap_reconcile.plan.guards import check_guards, select
     from livesnap_reconcile.plan.planner import make_plan
     from livesnap_reconcile.state import State, check_endpoints
