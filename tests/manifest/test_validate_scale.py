@@ -49,3 +49,20 @@ def test_repeated_timings_are_sampled_once_and_each_clash_reported(tmp_path, mon
     assert len({d.line for d in found}) == 40
     assert all("(s1, s2, s3, w1)" in d.message for d in found)
     assert len(calls) == 2  # one timing shared by 40 streams, and the quiet one
+
+
+def test_marks_are_made_only_when_a_problem_needs_them(tmp_path, monkeypatch):
+    from livesnap_reconcile.manifest import load
+    from livesnap_reconcile.manifest.yamlfile import parse_file
+
+    parses = []
+    real = load.parse_bytes
+    monkeypatch.setattr(load, "parse_bytes", lambda raw, display: parses.append(display) or real(raw, display))
+    path = tmp_path / "fleet.yaml"
+    path.write_text(HEAD + _stream("quiet", "20m"), encoding="utf-8")
+    loaded = load.load_manifest([path])
+    assert parses == []  # a valid configuration: no marks were recorded
+    assert loaded.mark(("streams", "quiet", "snapshots", "s2")) == (str(path), 15, 11)
+    assert dict(loaded.marks) == parse_file(path, str(path)).marks and parses == [str(path)]
+    loaded.key_mark(("streams", "quiet"))
+    assert parses == [str(path)]  # made once
