@@ -279,3 +279,26 @@ def test_the_backend_remembers_a_digest_of_what_it_read_not_the_file(path):
     assert state is not None and len(reader._known[0]) == 32 != len(path.read_bytes())
     reader.write(state.with_entry(entry("template.other")))  # our own bytes: no stale refusal
     assert reader.read().serial == state.serial + 1
+
+
+def test_reading_does_not_hold_the_file_bytes_beside_the_parsed_document(path):
+    import tracemalloc
+
+    state = sample_state()
+    for i in range(2000):
+        state = state.with_entry(entry(f"template.t{i}"))
+    LocalBackend(path).write(state)
+    size = path.stat().st_size
+    reader = LocalBackend(path)
+    tracemalloc.start()
+    try:
+        reader.read()
+        peak_read = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        State.from_dict(json.loads(path.read_text(encoding="utf-8")))  # the text and the document
+        peak_parse = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    # Reading also builds what parsing does; with the bytes kept alive it costs a whole file more.
+    assert peak_read < peak_parse + size * 3 // 4
