@@ -66,3 +66,22 @@ def test_marks_are_made_only_when_a_problem_needs_them(tmp_path, monkeypatch):
     assert dict(loaded.marks) == parse_file(path, str(path)).marks and parses == [str(path)]
     loaded.key_mark(("streams", "quiet"))
     assert parses == [str(path)]  # made once
+
+
+def test_expansion_cuts_each_distinct_timing_into_parts_once(monkeypatch):
+    from bench import synth
+    from livesnap_reconcile.manifest.expand import expand
+    from livesnap_reconcile.vendors.tencent import expand as tencent_expand
+
+    cut = []
+    real = tencent_expand._timing_parts
+    monkeypatch.setattr(tencent_expand, "_timing_parts", lambda snap, **kw: cut.append(1) or real(snap, **kw))
+    monkeypatch.setattr(tencent_expand, "_PARTS", {})
+    data = synth.manifest(3000)
+    desired = expand(data, now=synth.NOW)
+    timings = {repr(snap.get("schedule")) for stream in data["streams"].values() if stream["provider"] == synth.CSS
+               for snap in stream["snapshots"].values()}
+    assert len(cut) == len(timings) < sum(1 for r in desired.resources if r.kind == "task")
+    later = expand(data, now=synth.NOW + 6 * 3600)  # parts remembered for NOW must not leak into another now
+    monkeypatch.setattr(tencent_expand, "_PARTS", {})
+    assert later == expand(data, now=synth.NOW + 6 * 3600) != desired
