@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from livesnap_reconcile.errors import LivesnapError
@@ -20,7 +20,7 @@ class Planned:
     plan: Any
     state: Any  # State (an empty new one when no file exists yet)
     desired: Any
-    loaded: Any
+    loaded: Any  # the LoadedManifest (digest, files, warnings), its data dropped once expanded
 
 
 @contextmanager
@@ -61,6 +61,9 @@ def _compute_plan(session: Session, backend, *, do_refresh: bool, targets: Seque
 
     now = session.now()
     loaded, desired = load_desired(session, now=now)
+    # Expanded, the manifest's plain data is not read again; at fleet scale it is ~80 MB that
+    # would stay alive through the state read, the refresh and the plan.
+    loaded = replace(loaded, data={})
     state = backend.read() or State.new()
     providers = build_providers(session, desired.providers)
     check_endpoints(state, endpoints(providers))
@@ -70,8 +73,6 @@ def _compute_plan(session: Session, backend, *, do_refresh: bool, targets: Seque
                      providers={n: {"vendor": v, "endpoint": e} for n, (v, e) in endpoints(providers).items()})
     known = [r.address for r in desired.resources] + [d.address for d in desired.deferred] + list(state.resources)
     plan = select(plan, targets=targets, excludes=excludes, known=known)
-    from dataclasses import replace
-
     plan = replace(plan, manifest_paths=tuple(str(p) for p in session.paths), sandbox=session.emulator is not None)
     check_guards(plan, set(plan.protected))
     return Planned(plan, state, desired, loaded)
