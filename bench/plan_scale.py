@@ -6,8 +6,10 @@ Two modes, each printing one JSON object on stdout:
   in a child process, and handed over pickled, so peak RSS counts the inputs and planning only). Best and median of ``--repeat`` runs, wall and CPU time; the allocation
   peak of one traced run (tracemalloc, inputs excluded); the process's peak RSS.
 - ``cli``: what `livesnap plan` does (load + validate the YAML, read state, refresh through the
-  in-process emulator, plan, render text) via the CLI's own `compute_plan`, with per-phase times
-  and the vendor requests the refresh made next to the minimum the list APIs allow.
+  in-process emulator, plan, render text) via the CLI's own `compute_plan`, with per-phase wall and
+  CPU times, the vendor requests the refresh made next to the minimum the list APIs allow, the
+  refresh's own CPU (the sandbox's answering taken out) next to the time the vendors' rates
+  impose, and the peak RSS during the plan beside the RSS the sandbox store already held.
 
 It must not assert anything: `bench.run` compares with the targets.
 """
@@ -24,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections import Counter
@@ -123,16 +126,21 @@ def run_cli(size: int) -> dict[str, Any]:
         manifest_mb = (home / "fleet.yaml").stat().st_size / 2**20
         state_mb = (home / "state.json").stat().st_size / 2**20
         del fleet.remote[:]
+        drift = fleet.drift
+        fleet.data, fleet.state, fleet.desired = {}, None, None  # the bench's copies, not livesnap's
         gc.collect()
         rss_before = current_rss_mb()
         emu.request_log.clear()
         phases: dict[str, float] = {}
-        _time_phases(phases, workflow, planner)
+        phases_cpu: dict[str, float] = {}
+        _time_phases(phases, workflow, planner, cpu=phases_cpu)
+        emulator_cpu = _time_emulator(emu)
+        sampler = RssSampler()
         opts = GlobalOptions(state=home / "state.json", sandbox=True, lock_timeout=30.0, color=False, verbose=False)
         session = Session(opts, [home], home / "state.json", None, lambda: synth.NOW, emu)
         w, c = time.perf_counter(), time.process_time()
         try:
-            with workflow.state_lock(session, "plan") as backend:
+            with sampler, workflow.state_lock(session, "plan") as backend:
                 planned = workflow.compute_plan(session, backend)
         finally:
             session.close()
@@ -143,24 +151,79 @@ def run_cli(size: int) -> dict[str, Any]:
     made = Counter(f"{v}:{a}" for v, a in emu.request_log)
     minimum = minimum_requests(planned.desired, planned.state, emu, now=synth.NOW)
     actions = Counter(c.action.value for c in planned.plan.changes)
-    return {"mode": "cli", "size": size, **_counts(planned.desired), "drift_injected": fleet.drift,
+    at_rates = _at_vendor_rates(made)
+    own_refresh_cpu = phases_cpu.get("refresh", 0.0) - emulator_cpu[0]
+    return {"mode": "cli", "size": size, **_counts(planned.desired), "drift_injected": drift,
             "changes": dict(actions), "drift_found": len(planned.plan.drift), "wall_s": wall, "cpu_s": cpu,
-            "phases_s": {k: round(v, 3) for k, v in phases.items()}, "rendered_chars": len(text),
+            "phases_s": {k: round(v, 3) for k, v in phases.items()},
+            "phases_cpu_s": {k: round(v, 3) for k, v in phases_cpu.items()}, "rendered_chars": len(text),
             "manifest_mb": round(manifest_mb, 2), "state_mb": round(state_mb, 2),
             "requests": dict(sorted(made.items())), "requests_total": sum(made.values()),
             "minimum": minimum, "rss_before_mb": round(rss_before, 1), "peak_rss_mb": round(peak_rss_mb(), 1),
-            "at_vendor_rates_s": _at_vendor_rates(made)}
+            "plan_peak_rss_mb": round(sampler.peak, 1), "plan_rss_over_store_mb": round(sampler.peak - rss_before, 1),
+            "emulator_cpu_s": round(emulator_cpu[0], 3), "refresh_own_cpu_s": round(own_refresh_cpu, 3),
+            "refresh_own_cpu_share": round(own_refresh_cpu / at_rates, 3) if at_rates else None,
+            "at_vendor_rates_s": at_rates}
 
 
-def _time_phases(phases: dict[str, float], workflow: Any, planner: Any) -> None:
-    """Wrap the steps `compute_plan` calls so the total splits into phases (no behaviour change)."""
+class RssSampler:
+    """The highest resident set size while inside the block, sampled every 5 ms by a thread.
+
+    `peak_rss_mb` cannot tell the plan's peak from the bench's own (building the fleet and the
+    sandbox store comes first, in the same process); this starts from the RSS at entry.
+    """
+
+    def __init__(self, interval: float = 0.005) -> None:
+        self.interval, self.peak = interval, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, current_rss_mb())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> RssSampler:
+        self.peak = current_rss_mb()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, current_rss_mb())
+
+
+def _time_emulator(emu: Any) -> list[float]:
+    """CPU seconds the in-process sandbox spends answering (so a refresh's own CPU can be told
+    apart): each request's thread time, summed; returns the one-item list that accumulates it."""
+    spent = [0.0]
+    lock = threading.Lock()
+    handle = emu.handle
+
+    def timed(request: Any) -> Any:
+        t = time.thread_time()
+        try:
+            return handle(request)
+        finally:
+            with lock:
+                spent[0] += time.thread_time() - t
+
+    emu.handle = timed
+    return spent
+
+
+def _time_phases(phases: dict[str, float], workflow: Any, planner: Any, *, cpu: dict[str, float]) -> None:
+    """Wrap the steps `compute_plan` calls so the total splits into phases (no behaviour change):
+    wall time into ``phases``, the process's CPU time (every thread) into ``cpu``."""
     def timed(name: str, fn: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
+                cpu[name] = cpu.get(name, 0.0) + time.process_time() - c
         return wrapper
 
     workflow.load_desired = timed("load_validate_expand", workflow.load_desired)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 
 from livesnap_reconcile.core.duration import duration_seconds
 
@@ -81,6 +82,7 @@ def parse_clock(value: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+@lru_cache(maxsize=65536)  # one per task address, and fleets share their start times
 def format_task_stamp(ts: int) -> str:
     """The UTC stamp inside a task address: ``2026-11-25T11:00Z``, with seconds only when non-zero."""
     moment = datetime.fromtimestamp(ts, UTC)

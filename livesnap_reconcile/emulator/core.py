@@ -37,6 +37,8 @@ SANDBOX_KEYS: dict[str, tuple[str, str]] = {
 }
 WELL_KNOWN = {"/.well-known/openid-configuration": discovery, "/.well-known/jwks.json": jwks}
 ICE_CONTENT_TYPE = "application/json;charset=utf-8"
+# Actions that only read, by the vendors' naming; one that writes after all sets `txn.wrote`.
+_READ_PREFIXES = ("List", "Get", "Describe")
 TC_CONTENT_TYPE = "application/json"  # exactly: the Tencent SDK ignores errors under any other type
 
 
@@ -122,7 +124,7 @@ class Emulator(HooksMixin):
              *, vendor: str, rule: Resolved, request: httpx.Request) -> dict[str, Any]:
         self._gate(vendor, action, rule)
         try:
-            with self.store.transaction() as txn:
+            with self.store.transaction(read_only=action.startswith(_READ_PREFIXES)) as txn:
                 if vendor == "alibaba":
                     ice.ensure_defaults(txn)
                 result = actions[action](params, txn, now=self.clock.now(), seed=self.seed)

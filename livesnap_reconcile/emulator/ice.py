@@ -15,6 +15,7 @@ from typing import Any
 
 from livesnap_reconcile.emulator import ice_files
 from livesnap_reconcile.emulator.store import Txn
+from livesnap_reconcile.emulator.views import between, cached, ordered
 from livesnap_reconcile.emulator.wire import ApiError, ice_id, ice_time, parse_ice_time
 
 VERSION = "2020-11-09"
@@ -90,11 +91,19 @@ def _public(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if not k.startswith("_") and v is not None}
 
 
-def _page(items: list[dict[str, Any]], p: dict[str, str]) -> tuple[int, int, str, list[dict[str, Any]]]:
+def _page_params(p: dict[str, str]) -> tuple[int, int, str]:
     page_no = _int(p, "PageNo", lo=1, hi=10**9, default=1) or 1
     size = _int(p, "PageSize", lo=1, hi=100, default=10) or 10
-    sort_by = _enum(p, "SortBy", ("asc", "desc"), "desc") or "desc"
-    items.sort(key=lambda r: (r["_created"], r["_seq"]), reverse=sort_by == "desc")
+    return page_no, size, _enum(p, "SortBy", ("asc", "desc"), "desc") or "desc"
+
+
+def _order(record: dict[str, Any]) -> tuple[float, int]:
+    return record["_created"], record["_seq"]
+
+
+def _page(items: list[dict[str, Any]], p: dict[str, str]) -> tuple[int, int, str, list[dict[str, Any]]]:
+    page_no, size, sort_by = _page_params(p)
+    items.sort(key=_order, reverse=sort_by == "desc")
     return page_no, size, sort_by, items[(page_no - 1) * size: page_no * size]
 
 
@@ -173,10 +182,9 @@ def list_jobs(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[str
         raise ApiError("EndTimeMismatch", "Specified end time does not match the start time.")
     if end - start > MAX_SPAN:
         raise ApiError("InvalidParameter", "The span between StartTime and EndTime must not exceed 30 days.")
-    items = [j for j in txn.data["ice"]["jobs"].values()
-             if start <= j["_created"] <= end and (status is None or j["Status"] == status)
-             and (keyword is None or keyword == j["JobId"] or keyword in j["JobName"])]
-    page_no, size, sort_by, page = _page(items, p)
+    page_no, size, sort_by = _page_params(p)
+    items = _matching_jobs(txn, start, end, status, keyword, sort_by)
+    page = items[(page_no - 1) * size: page_no * size]
     fields = ("JobId", "JobName", "Status", "TemplateId", "TemplateName", "TimeInterval", "CreateTime",
               "SnapshotOutput")
     return {"PageNo": page_no, "PageSize": size, "SortBy": sort_by, "TotalCount": len(items),
@@ -189,6 +197,23 @@ def _copy_template(txn: Txn, job: dict[str, Any]) -> None:
     template = txn.data["ice"]["templates"].get(job["TemplateId"])
     if template is not None:
         job.update({k: template.get(k) for k in ("TemplateName", "TimeInterval", "OverwriteFormat", "SequenceFormat")})
+
+
+def _matching_jobs(txn: Txn, start: float, end: float, status: str | None, keyword: str | None,
+                   sort_by: str) -> list[dict[str, Any]]:
+    """The jobs a list query matches, in its order; later pages of the query reuse the list."""
+    def build() -> list[dict[str, Any]]:
+        descending = sort_by == "desc"
+        jobs = ordered(txn.views, "ice-jobs", txn.data["ice"]["jobs"].values(), _order, reverse=descending)
+        return [j for j in between(jobs, start, end, _created, descending=descending)
+                if (status is None or j["Status"] == status)
+                and (keyword is None or keyword == j["JobId"] or keyword in j["JobName"])]
+
+    return cached(txn.views, ("ice-list-jobs", start, end, status, keyword, sort_by), build)
+
+
+def _created(record: dict[str, Any]) -> float:
+    return record["_created"]
 
 
 def send_command(p: dict[str, str], txn: Txn, *, now: float, seed: int) -> dict[str, Any]:

@@ -4,7 +4,8 @@ With a directory, several processes may use it in turn (a CLI run, a test hook t
 Emulator, `sandbox serve`): every transaction takes an fcntl lock on a sibling lock file (never on
 the data file, which atomic writes replace), reloads only if the file changed since this process
 last saw it, and saves atomically if the caller wrote. A threading lock makes it safe for
-concurrent requests within one process. It knows nothing of vendor semantics.
+concurrent requests within one process. Read-only transactions share derived views (`views`)
+that any other transaction discards. It knows nothing of vendor semantics.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import copy
 import fcntl
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 from livesnap_reconcile.emulator.jsonfile import atomic_write_json, file_stamp
+from livesnap_reconcile.emulator.views import Views
 
 FORMAT = 1
 STORE_FILE = "store.json"
@@ -36,11 +38,13 @@ def empty_store() -> dict[str, Any]:
 
 
 class Txn:
-    """Handed to a transaction body: the data, and a flag the body sets when it changed it."""
+    """Handed to a transaction body: the data, a flag the body sets when it changed it, and the
+    store's views when the transaction was opened read-only (None otherwise: build afresh)."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], views: Views | None = None) -> None:
         self.data = data
         self.wrote = False
+        self.views = views
 
 
 class Store:
@@ -49,6 +53,7 @@ class Store:
         self._dir = Path(data_dir) if data_dir is not None else None
         self._data = empty_store()
         self._stamp: tuple[int, ...] | None = None
+        self._views = Views()
         if self._dir is not None:
             self._dir.mkdir(parents=True, exist_ok=True)
             with self.transaction():
@@ -59,29 +64,45 @@ class Store:
         return self._dir / STORE_FILE if self._dir is not None else None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Txn]:
+    def transaction(self, *, read_only: bool = False) -> Iterator[Txn]:
+        """``read_only``: the body promises to change nothing unless it sets ``wrote``; only such
+        transactions get the views, and any other one may change records, so it discards them."""
         with self._lock:
-            if self._dir is None:
-                # In memory there is nothing to reload from: bodies validate before they mutate.
-                yield Txn(self._data)
-                return
-            with open(self._dir / LOCK_FILE, "a+") as lock_fh:
-                fcntl.flock(lock_fh.fileno(), fcntl.LOCK_EX)
+            if not read_only:
+                self._views.clear()
+            try:
+                if self._dir is None:
+                    # In memory there is nothing to reload from: bodies validate before they mutate.
+                    txn = Txn(self._data, self._views if read_only else None)
+                    yield txn
+                else:
+                    txn = yield from self._on_disk(read_only)
+            except BaseException:
+                self._views.clear()
+                raise
+            if txn.wrote:
+                self._views.clear()
+
+    def _on_disk(self, read_only: bool) -> Generator[Txn, None, Txn]:
+        assert self._dir is not None
+        with open(self._dir / LOCK_FILE, "a+") as lock_fh:
+            fcntl.flock(lock_fh.fileno(), fcntl.LOCK_EX)
+            try:
+                self._reload()
+                txn = Txn(self._data, self._views if read_only else None)
                 try:
-                    self._reload()
-                    txn = Txn(self._data)
-                    try:
-                        yield txn
-                    except BaseException:
-                        self._stamp = None  # the body may have half-changed the data: reload next time
-                        raise
-                    if txn.wrote:
-                        self._save()
-                finally:
-                    fcntl.flock(lock_fh.fileno(), fcntl.LOCK_UN)
+                    yield txn
+                except BaseException:
+                    self._stamp = None  # the body may have half-changed the data: reload next time
+                    raise
+                if txn.wrote:
+                    self._save()
+            finally:
+                fcntl.flock(lock_fh.fileno(), fcntl.LOCK_UN)
+        return txn
 
     def snapshot(self) -> dict[str, Any]:
-        with self.transaction() as txn:
+        with self.transaction(read_only=True) as txn:
             return copy.deepcopy(txn.data)
 
     def _reload(self) -> None:
@@ -92,6 +113,7 @@ class Store:
         except FileNotFoundError:
             if self._stamp is not None:
                 self._data = empty_store()  # someone removed the directory's store: start afresh
+                self._views.clear()
             self._stamp = None
             return
         stamp = file_stamp(st)
@@ -108,6 +130,7 @@ class Store:
             base[key].update(data.get(key) or {})
         data.update({k: base[k] for k in ("ice", "tencent")})
         self._data, self._stamp = data, stamp
+        self._views.clear()  # derived from the records just replaced
 
     def _save(self) -> None:
         assert self._dir is not None

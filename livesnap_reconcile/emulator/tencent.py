@@ -9,12 +9,13 @@ InvalidParameterValue), applies the documented rules, and returns the response f
 from __future__ import annotations
 
 import base64
-import heapq
+import bisect
 import json
 import re
 from typing import Any
 
 from livesnap_reconcile.emulator.store import Txn
+from livesnap_reconcile.emulator.views import between, cached, ordered
 from livesnap_reconcile.emulator.wire import ApiError, tencent_task_id
 
 VERSION = "2018-08-01"
@@ -158,19 +159,36 @@ def describe_tasks(p: dict[str, Any], txn: Txn, *, now: float, seed: int) -> dic
     if start < now - 90 * DAY:
         raise ApiError("InvalidParameter", "StartTime must not be more than 90 days ago.")
     after = _untoken(p["ScrollToken"]) if p.get("ScrollToken") else None
-    filters = [(k, p[k]) for k in ("StreamName", "DomainName", "AppName") if p.get(k) is not None]
-    # Containment: a task is listed only if its whole [start, end] lies inside the window.
-    hits = [t for t in txn.data["tencent"]["tasks"].values() if start <= t["StartTime"] and t["EndTime"] <= end]
-    if filters:
-        hits = [t for t in hits if all(t[k] == v for k, v in filters)]
-    if after is not None:
-        hits = [t for t in hits if (t["StartTime"], t["TaskId"]) > after]
-    # Only one page (and one more to know whether a token is due) is ordered: sorting every hit
-    # for every page made listing n tasks cost O(n^2 log n) across its pages.
-    page = heapq.nsmallest(PAGE_SIZE + 1, hits, key=lambda t: (t["StartTime"], t["TaskId"]))
+    filters = tuple((k, p[k]) for k in ("StreamName", "DomainName", "AppName") if p.get(k) is not None)
+    hits = _contained(txn, start, end, filters)
+    first = bisect.bisect_right(hits, after, key=_order) if after is not None else 0
+    # One page, and one more task to know whether a token is due.
+    page = hits[first:first + PAGE_SIZE + 1]
     token = _token((page[PAGE_SIZE - 1]["StartTime"], page[PAGE_SIZE - 1]["TaskId"])) if len(page) > PAGE_SIZE else ""
     page = page[:PAGE_SIZE]
     return {"ScrollToken": token, "TaskList": [public_task(t) for t in page]}
+
+
+def _order(task: dict[str, Any]) -> tuple[int, str]:
+    return task["StartTime"], task["TaskId"]
+
+
+def _start(task: dict[str, Any]) -> int:
+    return int(task["StartTime"])
+
+
+def _contained(txn: Txn, start: int, end: int, filters: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    """The tasks whose whole [StartTime, EndTime] lies inside the window, by (StartTime, TaskId).
+
+    Built once per window and filters from a view of all tasks by start (every task ends after
+    it starts, as CreateScreenshotTask requires), so each later page costs a page, not the store.
+    """
+    def build() -> list[dict[str, Any]]:
+        tasks = ordered(txn.views, "tencent-tasks", txn.data["tencent"]["tasks"].values(), _order)
+        return [t for t in between(tasks, start, end, _start)
+                if t["EndTime"] <= end and all(t[k] == v for k, v in filters)]
+
+    return cached(txn.views, ("tencent-contained", start, end, filters), build)
 
 
 def _task(txn: Txn, p: dict[str, Any]) -> dict[str, Any]:

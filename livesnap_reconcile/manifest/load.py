@@ -10,14 +10,14 @@ both places. It does not judge the content (that is `validate`) and does not exp
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.diagnostics import Diagnostic, ManifestPath, format_path, sort_diagnostics
-from livesnap_reconcile.manifest.yamlfile import Mark, ParsedFile, parse_file
+from livesnap_reconcile.manifest.yamlfile import Mark, ParsedFile, parse_bytes, parse_file
 
 SECTIONS = ("providers", "templates", "streams")
 SINGLE_VALUES = ("version", "namespace")
@@ -59,9 +59,26 @@ class LoadedManifest:
 
 
 def load_manifest(paths: Sequence[str | Path]) -> LoadedManifest:
-    """Load and merge ``paths``; raise `ManifestError` listing every YAML or structure problem."""
+    """Load and merge ``paths``; raise `ManifestError` listing every YAML or structure problem.
+
+    Files are parsed without line marks first: a valid configuration needs them only if a later
+    check reports a problem, and then `LoadedManifest.marks` parses the same bytes again with
+    marks. A problem found here is reported from a parse with marks right away.
+    """
     files, errors = _collect(paths)
-    parsed = [parse_file(path, str(path)) for path in files]
+    parsed = [parse_file(path, str(path), marks=False) for path in files]
+    if not errors and not any(item.errors for item in parsed):
+        merged = _Merger()
+        try:
+            for item in parsed:
+                merged.add(item)
+        except _Unlocated:
+            pass  # a merge problem: report it from the marked parse below
+        else:
+            sources = _LazyMarks([(item.raw, item.display) for item in parsed])
+            return LoadedManifest(data=merged.data, files=tuple(files), digest=_digest(parsed),
+                                  marks=sources.table(0), key_marks=sources.table(1))
+    parsed = [parse_bytes(item.raw, item.display) if item.raw and not item.errors else item for item in parsed]
     for item in parsed:
         errors.extend(item.errors)
     merged = _Merger()
@@ -115,6 +132,43 @@ def _digest(parsed: list[ParsedFile]) -> str:
     return digest.hexdigest()
 
 
+class _Unlocated(Exception):
+    """A merge problem in files parsed without marks: it needs them to be reported."""
+
+
+class _LazyMarks:
+    """The mark tables of a configuration loaded without marks, made on first use from its bytes."""
+
+    def __init__(self, sources: list[tuple[bytes, str]]) -> None:
+        self._sources = sources
+        self._tables: tuple[dict[ManifestPath, Mark], dict[ManifestPath, Mark]] | None = None
+
+    def tables(self) -> tuple[dict[ManifestPath, Mark], dict[ManifestPath, Mark]]:
+        if self._tables is None:
+            merged = _Merger()
+            for raw, display in self._sources:
+                merged.add(parse_bytes(raw, display))  # the bytes parsed once already: no new problem
+            self._tables, self._sources = (merged.marks, merged.key_marks), []
+        return self._tables
+
+    def table(self, index: int) -> Mapping[ManifestPath, Mark]:
+        return _Table(self, index)
+
+
+class _Table(Mapping[ManifestPath, Mark]):
+    def __init__(self, marks: _LazyMarks, index: int) -> None:
+        self._marks, self._index = marks, index
+
+    def __getitem__(self, path: ManifestPath) -> Mark:
+        return self._marks.tables()[self._index][path]
+
+    def __iter__(self) -> Iterator[ManifestPath]:
+        return iter(self._marks.tables()[self._index])
+
+    def __len__(self) -> int:
+        return len(self._marks.tables()[self._index])
+
+
 class _Merger:
     """Accumulates files section by section; first definition wins, repeats are errors."""
 
@@ -143,12 +197,14 @@ class _Merger:
         if value is None:
             value = {}  # an empty `templates:` line is harmless
         if not isinstance(value, dict):
-            self._error(item.marks[(key,)], (key,), f"{key} must be a mapping of names to definitions")
+            self._error(item.marks.get((key,)), (key,), f"{key} must be a mapping of names to definitions")
             return
         target = self.data.setdefault(key, {})
         for name, body in value.items():
             if name in target:
-                first, here = self.key_marks[(key, name)], item.key_marks[(key, name)]
+                first, here = self.key_marks.get((key, name)), item.key_marks.get((key, name))
+                if first is None or here is None:
+                    raise _Unlocated(f"{_KIND[key]} {name!r} is defined twice")
                 self._error(here, (key, name), f"{_KIND[key]} {name!r} is defined twice: "
                             f"{first[0]}:{first[1]} and {here[0]}:{here[1]}")
                 continue
@@ -156,9 +212,13 @@ class _Merger:
 
     def _same_value(self, item: ParsedFile, key: str, value: object) -> None:
         if self.data[key] != value and key in SINGLE_VALUES:
-            first, here = self.key_marks[(key,)], item.key_marks[(key,)]
+            first, here = self.key_marks.get((key,)), item.key_marks.get((key,))
+            if first is None or here is None:
+                raise _Unlocated(f"{key} disagrees")
             self._error(here, (key,), f"{key} {value!r} disagrees with {self.data[key]!r} at "
                         f"{first[0]}:{first[1]} (all files of one configuration must agree)")
 
-    def _error(self, mark: Mark, path: ManifestPath, message: str) -> None:
+    def _error(self, mark: Mark | None, path: ManifestPath, message: str) -> None:
+        if mark is None:
+            raise _Unlocated(message)
         self.errors.append(Diagnostic("error", mark[0], mark[1], mark[2], format_path(path), message))

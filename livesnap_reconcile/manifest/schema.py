@@ -2,8 +2,9 @@
 
 Owns reading ``schemas/manifest.schema.json`` (through the package's ``schemas`` link, never the
 working directory) and translating jsonschema's errors into located `Diagnostic` values such as
-"unknown key 'foo'" or "interval must be between 5 and 3600". jsonschema is imported only when a
-manifest is actually checked, so importing this module stays cheap. Semantic rules that need more
+"unknown key 'foo'" or "interval must be between 5 and 3600". Manifests are checked by `schemacheck`, which
+knows the schema's keywords and needs no jsonschema import; jsonschema stays the reference
+(`reference_validator`, imported only when used) that the tests compare it with. Semantic rules that need more
 than one value at a time live in `semantic`.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,16 @@ def load_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _validator() -> Any:
+    """`schemacheck` for the shipped schema; jsonschema only if the schema outgrows it."""
+    from livesnap_reconcile.manifest import schemacheck
+
+    schema = _inline_refs(load_schema())
+    return schemacheck.Checker(schema) if schemacheck.supports(schema) else reference_validator()
+
+
+@lru_cache(maxsize=1)
+def reference_validator() -> Any:
+    """jsonschema's validator of the same schema: the reference the tests hold `schemacheck` to."""
     from jsonschema import Draft202012Validator  # lazy: a noticeable import for the CLI
 
     return Draft202012Validator(_inline_refs(load_schema()))
@@ -74,8 +85,14 @@ def schema_diagnostics(data: object, locate: Locate, *, skip_keys: frozenset[Man
     ``skip_keys`` are key paths already reported by another rule (secret-looking keys), so
     they are not also called unknown.
     """
+    return located(_validator().iter_errors(data), locate, skip_keys=skip_keys)
+
+
+def located(errors: Iterable[Any], locate: Locate, *, skip_keys: frozenset[ManifestPath] = frozenset()
+            ) -> list[Diagnostic]:
+    """Schema errors (jsonschema's or `schemacheck`'s) as located sentences."""
     found: list[Diagnostic] = []
-    for error in _validator().iter_errors(data):
+    for error in errors:
         for path, message, on_key in _translate(error):
             if path in skip_keys:
                 continue

@@ -69,7 +69,8 @@ _SCALARS = SafeConstructor()
 
 @dataclass
 class ParsedFile:
-    """One file: its raw bytes (for the digest), plain data, and marks keyed by manifest path."""
+    """One file: its raw bytes (for the digest), plain data, and marks keyed by manifest path
+    (empty when parsed without marks)."""
 
     display: str
     raw: bytes = b""
@@ -87,11 +88,29 @@ class _Refused(Exception):
         self.line, self.column, self.message, self.path = line, column, message, path
 
 
-def parse_file(path: Path, display: str) -> ParsedFile:
-    """Read and parse one file. Every problem lands in ``ParsedFile.errors``; nothing raises."""
+def parse_file(path: Path, display: str, *, marks: bool = True) -> ParsedFile:
+    """Read and parse one file. Every problem lands in ``ParsedFile.errors``; nothing raises.
+
+    Without ``marks`` the line marks of the values are not recorded (problems still carry theirs):
+    most loads need none, and at fleet scale they are a third of the parsed data's memory.
+    """
     parsed = ParsedFile(display=display)
     try:
         parsed.raw = _read_limited(path)
+    except _Refused as exc:
+        parsed.errors.append(Diagnostic("error", display, exc.line, exc.column, format_path(exc.path), exc.message))
+        return parsed
+    return _parse(parsed, marks=marks)
+
+
+def parse_bytes(raw: bytes, display: str) -> ParsedFile:
+    """Parse bytes read earlier by `parse_file`, with marks."""
+    return _parse(ParsedFile(display=display, raw=raw), marks=True)
+
+
+def _parse(parsed: ParsedFile, *, marks: bool) -> ParsedFile:
+    display = parsed.display
+    try:
         text = _decode(parsed.raw)
         root = _compose(text)
         if root is None:
@@ -100,7 +119,7 @@ def parse_file(path: Path, display: str) -> ParsedFile:
             raise _Refused(*_pos(root), f"the top level must be a mapping of sections "
                            f"(version, namespace, providers, templates, streams), not {_kind(root)}")
         _check_expansion(root)
-        parsed.data = _Builder(parsed).build(root, (), 0)
+        parsed.data = _Builder(parsed, marks=marks).build(root, (), 0)
     except _Refused as exc:
         parsed.errors.append(Diagnostic("error", display, exc.line, exc.column, format_path(exc.path), exc.message))
     return parsed
@@ -204,14 +223,16 @@ def _kind(node: Node) -> str:
 class _Builder:
     """Turns the composed node graph into dicts/lists/scalars, recording marks on the way."""
 
-    def __init__(self, parsed: ParsedFile) -> None:
+    def __init__(self, parsed: ParsedFile, *, marks: bool = True) -> None:
         self.parsed = parsed
+        self.marks = marks
 
     def mark(self, node: Node) -> Mark:
         return (self.parsed.display, *_pos(node))
 
     def build(self, node: Node, path: ManifestPath, depth: int) -> object:
-        self.parsed.marks[path] = self.mark(node)
+        if self.marks:
+            self.parsed.marks[path] = self.mark(node)
         if isinstance(node, MappingNode):
             if node.tag != _TAG + "map":
                 raise _Refused(*_pos(node), f"unsupported YAML tag {node.tag!r}", path)
@@ -235,7 +256,8 @@ class _Builder:
                 explicit_at[key] = "{}, column {}".format(*_pos(key_node))
             if key in result:
                 continue  # a merged (<<) value never overrides an explicit or earlier one
-            self.parsed.key_marks[(*path, key)] = self.mark(key_node)
+            if self.marks:
+                self.parsed.key_marks[(*path, key)] = self.mark(key_node)
             result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
 

@@ -70,14 +70,16 @@ def open_session(opts: GlobalOptions, paths: Sequence[Path], *, sandbox: bool | 
 
 def load_desired(session: Session, *, now: int):
     """(loaded manifest, desired state) or ManifestError with every diagnostic."""
+    from livesnap_reconcile.core.collector import collector_paused
     from livesnap_reconcile.manifest.expand import expand
     from livesnap_reconcile.manifest.validate import load_and_validate
 
     session.progress.phase("load + validate")
     try:
-        loaded = load_and_validate(session.paths)
-        session.progress.phase("expand")
-        return loaded, expand(loaded.data, now=now)
+        with collector_paused():
+            loaded = load_and_validate(session.paths)
+            session.progress.phase("expand")
+            return loaded, expand(loaded.data, now=now)
     finally:
         session.progress.finish()
 

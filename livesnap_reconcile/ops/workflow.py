@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from livesnap_reconcile.errors import LivesnapError
@@ -20,7 +20,7 @@ class Planned:
     plan: Any
     state: Any  # State (an empty new one when no file exists yet)
     desired: Any
-    loaded: Any
+    loaded: Any  # the LoadedManifest (digest, files, warnings), its data dropped once expanded
 
 
 @contextmanager
@@ -47,12 +47,23 @@ def state_lock(session: Session, operation: str, *, read_only: bool = False):
 
 def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets: Sequence[str] = (),
                  excludes: Sequence[str] = ()) -> Planned:
+    from livesnap_reconcile.core.collector import collector_paused
+
+    with collector_paused():  # state, refresh and plan build large acyclic data too
+        return _compute_plan(session, backend, do_refresh=do_refresh, targets=targets, excludes=excludes)
+
+
+def _compute_plan(session: Session, backend, *, do_refresh: bool, targets: Sequence[str],
+                  excludes: Sequence[str]) -> Planned:
     from livesnap_reconcile.plan.guards import check_guards, select
     from livesnap_reconcile.plan.planner import make_plan
     from livesnap_reconcile.state import State, check_endpoints
 
     now = session.now()
     loaded, desired = load_desired(session, now=now)
+    # Expanded, the manifest's plain data is not read again; at fleet scale it is ~80 MB that
+    # would stay alive through the state read, the refresh and the plan.
+    loaded = replace(loaded, data={})
     state = backend.read() or State.new()
     providers = build_providers(session, desired.providers)
     check_endpoints(state, endpoints(providers))
@@ -63,8 +74,6 @@ def compute_plan(session: Session, backend, *, do_refresh: bool = True, targets:
     known = [r.address for r in desired.resources] + [d.address for d in desired.deferred] + list(state.resources)
     plan = select(plan, targets=targets, excludes=excludes, known=known)
     plan = _hold_unavailable(session, plan, desired, state)
-    from dataclasses import replace
-
     plan = replace(plan, manifest_paths=tuple(str(p) for p in session.paths), sandbox=session.emulator is not None)
     check_guards(plan, set(plan.protected))
     return Planned(plan, state, desired, loaded)

@@ -16,6 +16,7 @@ Files, for ``--state .livesnap/state.json``::
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import socket
@@ -67,7 +68,7 @@ class LocalBackend:
         self._refusal: StateCorrupt | None = None
         # The bytes last read or written and their (lineage, serial): an apply commits after
         # every change, and re-parsing an unchanged large file each time would be quadratic.
-        self._known: tuple[bytes, str, int] | None = None
+        self._known: tuple[bytes, str, int] | None = None  # (sha256 of the file, lineage, serial)
 
     def describe(self) -> str:
         return f"local state file {self.path}"
@@ -79,13 +80,16 @@ class LocalBackend:
         if raw is None:
             self._refusal = None
             return None
+        digest = _digest(raw)
         try:
-            state = self._parse(raw)
+            text = self._decode(raw)
+            del raw  # tens of MB at fleet scale: not alive beside the text and the parsed document
+            state = self._parse_text(text)
         except StateCorrupt as exc:
             self._refusal = exc
             raise
         self._refusal = None
-        self._known = (raw, state.lineage, state.serial)
+        self._known = (digest, state.lineage, state.serial)
         return state
 
     def write(self, state: State) -> State:
@@ -109,7 +113,7 @@ class LocalBackend:
             raise StateError(
                 f"cannot write state file {self.path}: {exc.strerror or exc}; the previous state is unchanged"
             ) from exc
-        self._known = (data, written.lineage, written.serial)
+        self._known = (_digest(data), written.lineage, written.serial)
         self._sweep_temp_files()
         return written
 
@@ -154,7 +158,7 @@ class LocalBackend:
 
     def _identify(self, current: bytes) -> tuple[str, int]:
         """(lineage, serial) of the bytes on disk, fully validated unless we know these bytes."""
-        if self._known is not None and self._known[0] == current:
+        if self._known is not None and self._known[0] == _digest(current):
             return self._known[1], self._known[2]
         try:
             on_disk = self._parse(current)
@@ -172,11 +176,16 @@ class LocalBackend:
             raise StateError(f"cannot read state file {self.path}: {exc.strerror or exc}") from exc
 
     def _parse(self, raw: bytes) -> State:
-        where = f"state file {self.path}"
+        return self._parse_text(self._decode(raw))
+
+    def _decode(self, raw: bytes) -> str:
         try:
-            text = raw.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise StateCorrupt(f"{where} is not UTF-8 (byte {exc.start}); refusing to use it") from exc
+            raise StateCorrupt(f"state file {self.path} is not UTF-8 (byte {exc.start}); refusing to use it") from exc
+
+    def _parse_text(self, text: str) -> State:
+        where = f"state file {self.path}"
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -211,7 +220,7 @@ class LocalBackend:
             atomic_write(self.path, data)
         except OSError as exc:
             raise StateError(f"cannot write state file {self.path}: {exc.strerror or exc}") from exc
-        self._known = (data, state.lineage, state.serial)
+        self._known = (_digest(data), state.lineage, state.serial)
         return state
 
     # --- history: the file and its backup ------------------------------------------------------
@@ -262,3 +271,8 @@ class LocalBackend:
 
     def current_lock(self) -> LockInfo | None:
         return self._lock.holder()
+
+
+def _digest(raw: bytes) -> bytes:
+    """What the backend remembers of the file it last read or wrote: a digest, not a copy (tens of MB)."""
+    return hashlib.sha256(raw).digest()

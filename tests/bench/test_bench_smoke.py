@@ -37,6 +37,13 @@ def test_tiny_fleet_through_the_cli_path_counts_requests():
     # Known jobs are refreshed from the listing: no GetLiveSnapshotJob per job.
     assert result["requests"].get("alibaba:GetLiveSnapshotJob", 0) == 0
     assert result["requests"]["alibaba:ListLiveSnapshotJobs"] >= 1
+    # The refresh's own CPU is told apart from the in-process sandbox's, and the plan's peak RSS
+    # from what the bench held before it.
+    assert 0 < result["emulator_cpu_s"] <= result["phases_cpu_s"]["refresh"]
+    assert result["refresh_own_cpu_s"] == pytest.approx(result["phases_cpu_s"]["refresh"] - result["emulator_cpu_s"],
+                                                        abs=0.002)
+    assert result["plan_peak_rss_mb"] >= result["rss_before_mb"] > 0
+    assert set(result["phases_cpu_s"]) >= {"load_validate_expand", "refresh", "make_plan"}
     assert "plan" in table.render({"plan": {"pure": [], "cli": [result]}}).lower()
 
 

@@ -66,3 +66,13 @@ def test_split_interval_cuts_long_windows_in_day_parts():
     assert split_interval(5, 6) == [(5, 6)]
     with pytest.raises(ValueError):
         split_interval(6, 6)
+
+
+def test_task_stamps_are_formatted_once_per_start():
+    # Every task address carries one, and a fleet's streams share their start times.
+    from livesnap_reconcile.core.timeutil import format_task_stamp
+
+    format_task_stamp.cache_clear()
+    stamps = [format_task_stamp(1_795_568_400 + 60 * (i % 10)) for i in range(100)]
+    assert stamps[0] == "2026-11-25T01:00Z" and stamps[1] == "2026-11-25T01:01Z"
+    assert format_task_stamp.cache_info().misses == 10

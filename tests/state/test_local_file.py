@@ -268,3 +268,37 @@ def test_a_symlinked_state_path_is_written_through_the_link_with_one_lock(tmp_pa
     finally:
         via_link.unlock(info)
     assert direct.read() is not None and (real.parent / "state.json.backup").exists() is False
+
+
+def test_the_backend_remembers_a_digest_of_what_it_read_not_the_file(path):
+    # Tens of MB at fleet scale, held for the whole run only to recognise our own bytes at write.
+    backend = LocalBackend(path)
+    backend.write(sample_state())
+    reader = LocalBackend(path)
+    state = reader.read()
+    assert state is not None and len(reader._known[0]) == 32 != len(path.read_bytes())
+    reader.write(state.with_entry(entry("template.other")))  # our own bytes: no stale refusal
+    assert reader.read().serial == state.serial + 1
+
+
+def test_reading_does_not_hold_the_file_bytes_beside_the_parsed_document(path):
+    import tracemalloc
+
+    state = sample_state()
+    for i in range(2000):
+        state = state.with_entry(entry(f"template.t{i}"))
+    LocalBackend(path).write(state)
+    size = path.stat().st_size
+    reader = LocalBackend(path)
+    tracemalloc.start()
+    try:
+        reader.read()
+        peak_read = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        State.from_dict(json.loads(path.read_text(encoding="utf-8")))  # the text and the document
+        peak_parse = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    # Reading also builds what parsing does; with the bytes kept alive it costs a whole file more.
+    assert peak_read < peak_parse + size * 3 // 4

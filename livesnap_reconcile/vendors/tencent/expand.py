@@ -122,8 +122,27 @@ def _first_unlisted(schedule: Schedule, *, now: int) -> list[int]:
     return []
 
 
+# Fleets repeat a handful of windows and schedules across thousands of streams, and the parts
+# depend on nothing else (and ``now``): remembered, bounded, they are computed once per timing.
+_PARTS: dict[str, tuple[tuple[tuple[int, int], ...], DeferredSummary | None]] = {}
+_PARTS_KEPT = 4096
+
+
 def _parts(snap: Mapping[str, Any], *, now: int,
-           path: str) -> tuple[list[tuple[int, int]], DeferredSummary | None]:
+           path: str) -> tuple[tuple[tuple[int, int], ...], DeferredSummary | None]:
+    # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
+    key = repr((snap.get("window"), snap.get("schedule"), now))
+    found = _PARTS.get(key)
+    if found is None:
+        parts, unlisted = _timing_parts(snap, now=now, path=path)  # a bad timing raises: never kept
+        if len(_PARTS) >= _PARTS_KEPT:
+            _PARTS.clear()
+        found = _PARTS[key] = (tuple(parts), unlisted)
+    return found
+
+
+def _timing_parts(snap: Mapping[str, Any], *, now: int,
+                  path: str) -> tuple[list[tuple[int, int]], DeferredSummary | None]:
     """The ≤ 24 h parts of the window or listed schedule occurrences that matter now, by start.
 
     Parts that have ended are skipped and, of those beyond the horizon, only the first

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from livesnap_reconcile.core.expansion import StreamExpansion
@@ -71,7 +72,7 @@ class TencentRules(ManifestRules):
 
     def check_snapshots(self, snapshots: Mapping[str, Any], path: Path) -> Iterator[Problem]:
         yield from _double_capture(snapshots, path)
-        clash = worst_overlap(tencent_spans(snapshots))
+        clash = _clash(snapshots)
         if clash:
             instant, names, trigger = clash
             yield err((*path, "snapshots", trigger), f"more than {MAX_TENCENT_OVERLAP} snapshots overlap on this "
@@ -95,6 +96,25 @@ class TencentRules(ManifestRules):
             if first[0] != template:
                 yield err((*where, "template"), f"domain {domain} is already bound to template {first[0]} by "
                           f"{_spell(first[1])}; Tencent binds at most one snapshot template per domain")
+
+
+# The overlap check samples a year of every schedule: ~0.5 ms a stream, minutes at fleet scale. Its
+# answer depends only on the snapshots' names, windows and schedules, which fleets repeat from
+# stream to stream, so it is remembered by them (bounded: distinct timings are few, not unbounded).
+_CLASHES: dict[str, tuple[datetime, list[str], str] | None] = {}
+_CLASHES_KEPT = 4096
+
+
+def _clash(snapshots: Mapping[str, Any]) -> tuple[datetime, list[str], str] | None:
+    # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
+    key = repr([(name, snap.get("window"), snap.get("schedule")) for name, snap in snapshots.items()
+                if isinstance(snap, Mapping)])
+    if key not in _CLASHES:
+        if len(_CLASHES) >= _CLASHES_KEPT:
+            _CLASHES.clear()
+        _CLASHES[key] = worst_overlap(tencent_spans(snapshots))
+    found = _CLASHES[key]
+    return None if found is None else (found[0], list(found[1]), found[2])
 
 
 def _timed(snap: Mapping[str, Any]) -> bool:
