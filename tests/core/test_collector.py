@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from livesnap_reconcile.core.collector import collector_paused
+from livesnap_reconcile.core.progress import NullProgress
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "manifests" / "newsroom.yaml"
 
@@ -46,5 +47,6 @@ def test_load_desired_expands_with_the_collector_paused(monkeypatch):
     seen = []
     real = expand_module.expand
     monkeypatch.setattr(expand_module, "expand", lambda data, now: seen.append(gc.isenabled()) or real(data, now=now))
-    loaded, desired = load_desired(SimpleNamespace(paths=[EXAMPLE]), now=1_795_568_400)  # type: ignore[arg-type]
+    session = SimpleNamespace(paths=[EXAMPLE], progress=NullProgress())
+    loaded, desired = load_desired(session, now=1_795_568_400)  # type: ignore[arg-type]
     assert seen == [False] and desired.resources and gc.isenabled()
