@@ -3,7 +3,8 @@
 One place for what the GitOps and the end-to-end suites both need: the manifest written to
 ``ROOT/live.yaml``, the sandbox data under ``ROOT/.livesnap/sandbox`` with its business clock
 frozen at the test's instant, manifest edits that must find their text, the CLI invoked with
-``--sandbox``, and the state document read back. Each suite adds its own short-hands.
+``--sandbox`` (`run` checks it ended without a traceback and with the expected exit code), and the
+state document read back. Each suite adds its own short-hands.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class SandboxWorkspace:
         self.data = root / ".livesnap" / "sandbox"
         self.data.mkdir(parents=True, exist_ok=True)
         self.state_path = self.data / "state.json"
-        self.new_emulator().clock.set(now)
+        self.emulator = self.new_emulator()
+        self.emulator.clock.set(now)
 
     def new_emulator(self) -> Emulator:
         """An emulator over the sandbox directory, seeing whatever the CLI last wrote there."""
@@ -35,6 +37,14 @@ class SandboxWorkspace:
     def invoke(self, *args: str, input: str | None = None, catch_exceptions: bool = True) -> Result:
         """`livesnap --sandbox ARGS` in-process; the manifest directory is passed by the caller."""
         return CliRunner().invoke(cli, ["--sandbox", *args], input=input, catch_exceptions=catch_exceptions)
+
+    def run(self, *args: str, code: int | None = 0) -> Result:
+        """`livesnap --sandbox ARGS ROOT`; it exits with ``code`` (unless None), never with a traceback."""
+        result = self.invoke(*args, str(self.root))
+        assert "Traceback" not in result.output + result.stderr
+        if code is not None:
+            assert result.exit_code == code, result.output + result.stderr
+        return result
 
     def edit(self, old: str, new: str) -> None:
         text = self.manifest.read_text()

@@ -37,14 +37,6 @@ templates:
 class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0)
-        self.emulator = self.new_emulator()
-
-    def run(self, *args: str, code: int | None = 0):
-        result = self.invoke(*args, str(self.root))
-        assert "Traceback" not in result.output + result.stderr
-        if code is not None:
-            assert result.exit_code == code, result.output + result.stderr
-        return result
 
 
 def test_a_removed_tencent_description_is_cleared_and_stays_cleared(tmp_path: Path):

@@ -43,14 +43,6 @@ streams:
 class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0)
-        self.emulator = self.new_emulator()
-
-    def run(self, *args: str, code: int | None = 0):
-        result = self.invoke(*args, str(self.root))
-        assert "Traceback" not in result.output + result.stderr
-        if code is not None:
-            assert result.exit_code == code, result.output + result.stderr
-        return result
 
     def status(self) -> str:
         return next(j["Status"] for j in self.emulator.alibaba_jobs())

@@ -40,13 +40,6 @@ streams:
 class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0 - 100 * DAY)
-        self.emulator = self.new_emulator()
-
-    def run(self, *args: str, code: int = 0):
-        result = self.invoke(*args, str(self.root))
-        assert "Traceback" not in result.output + result.stderr
-        assert result.exit_code == code, result.output + result.stderr
-        return result
 
 
 @pytest.fixture

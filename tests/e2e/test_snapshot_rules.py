@@ -46,7 +46,6 @@ RULE = "rule.hall.always"
 class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0)
-        self.emulator = self.new_emulator()
 
     def run(self, *args: str, code: int | None = 0):
         result = self.invoke(*args)

@@ -60,7 +60,6 @@ class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0)
         self.sandbox_dir = self.data
-        self.emulator = self.new_emulator()
 
     def run(self, *args: str, input: str | None = None):
         return self.invoke(*args, input=input)

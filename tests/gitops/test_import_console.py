@@ -67,14 +67,7 @@ CONSOLE_NAMES = {"template.every-10s": "made in console", "job.stage.always": "k
 class Workspace(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0)
-        self.emulator = self.new_emulator()
         self.console = Caller(self.emulator)
-
-    def run(self, *args: str, code: int = 0):
-        result = self.invoke(*args, str(self.root))
-        assert "Traceback" not in result.output + result.stderr
-        assert result.exit_code == code, result.output + result.stderr
-        return result
 
     def desired(self) -> dict[str, dict[str, Any]]:
         desired = expand(load_and_validate([self.manifest]).data, now=T0)
