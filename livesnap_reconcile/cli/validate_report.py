@@ -9,14 +9,13 @@ the terminal untouched and can be handed to click's error mapping as it stands.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 FORMATS = ("text", "json")
 
 
-@dataclass(frozen=True)
-class ValidateReport:
+class ValidateReport(NamedTuple):
     stdout: tuple[str, ...]  # lines, each written with its own newline
     stderr: tuple[str, ...]
     exit_code: int  # 0 valid, 1 invalid; warnings never fail
