@@ -10,7 +10,6 @@ than one value at a time live in `semantic`.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -136,6 +135,8 @@ def _unknown_keys(error: Any, path: ManifestPath) -> Iterator[tuple[ManifestPath
     for key in error.instance:
         if key in known:
             continue
+        import difflib  # only for an unknown key: a valid manifest never pays for it
+
         close = difflib.get_close_matches(str(key), known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         where = f" in {_label(path)}" if path else ""

@@ -3,7 +3,7 @@
 `spec(kind)` and `vendor(name)` are how every other layer learns what a kind or a vendor means;
 an unknown one is a loud error, never a silent fallback. Adding a kind is a spec file in its
 vendor's folder and one line in that vendor's registration; adding a vendor is a folder and one
-line in `_VENDORS`.
+line in `_VENDORS`. The kinds are collected on the first question about one (see `registration`).
 """
 
 from __future__ import annotations
@@ -12,16 +12,27 @@ from livesnap_reconcile.errors import LivesnapError
 from livesnap_reconcile.vendors import alibaba, tencent
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules
 from livesnap_reconcile.vendors.registration import Vendor
+
+# Imported here, before `def spec`, and not first by a kind's module later: importing a submodule
+# sets it as the package's attribute, which would replace the function `spec` below.
 from livesnap_reconcile.vendors.spec import KindSpec
 
 _VENDORS: tuple[Vendor, ...] = (alibaba.VENDOR, tencent.VENDOR)
 
 _BY_NAME = {v.name: v for v in _VENDORS}
-_KINDS: dict[str, KindSpec] = {}
-for _vendor in _VENDORS:
-    for _spec in _vendor.kinds:
-        # A kind two vendors share has one set of rules, which each vendor may add to.
-        _KINDS[_spec.kind] = _KINDS[_spec.kind].shared_with(_spec) if _spec.kind in _KINDS else _spec
+_KINDS: dict[str, KindSpec] | None = None
+
+
+def _all_kinds() -> dict[str, KindSpec]:
+    global _KINDS
+    if _KINDS is None:
+        found: dict[str, KindSpec] = {}
+        for vendor_ in _VENDORS:
+            for spec_ in vendor_.kinds:
+                # A kind two vendors share has one set of rules, which each vendor may add to.
+                found[spec_.kind] = found[spec_.kind].shared_with(spec_) if spec_.kind in found else spec_
+        _KINDS = found  # published whole: a thread never sees half the kinds
+    return _KINDS
 
 
 class UnknownKind(LivesnapError):
@@ -30,13 +41,13 @@ class UnknownKind(LivesnapError):
 
 def spec(kind: str) -> KindSpec:
     try:
-        return _KINDS[kind]
+        return _all_kinds()[kind]
     except KeyError:
-        raise UnknownKind(f"unknown resource kind {kind!r} (known: {', '.join(sorted(_KINDS))})") from None
+        raise UnknownKind(f"unknown resource kind {kind!r} (known: {', '.join(sorted(_all_kinds()))})") from None
 
 
 def kinds() -> tuple[str, ...]:
-    return tuple(_KINDS)
+    return tuple(_all_kinds())
 
 
 def vendor_names() -> tuple[str, ...]:

@@ -9,9 +9,10 @@ type was already reported by the JSON Schema and is skipped here.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.core.expansion import StreamExpansion
+if TYPE_CHECKING:  # expansion (and its resources) is not loaded to validate
+    from livesnap_reconcile.core.expansion import StreamExpansion
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str, str, bool]  # path, message, severity, locate on the key

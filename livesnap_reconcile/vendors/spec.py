@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from livesnap_reconcile.core.reasons import Because, Reason
-from livesnap_reconcile.resources import RemoteObject
+
+if TYPE_CHECKING:  # the resource model is not loaded to validate a manifest
+    from livesnap_reconcile.resources import RemoteObject
 
 Attributes = Mapping[str, Any]
 

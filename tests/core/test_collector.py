@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import pytest
 
 from livesnap_reconcile.core.collector import collector_paused
-from livesnap_reconcile.core.progress import NullProgress
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "manifests" / "newsroom.yaml"
 
@@ -41,12 +40,12 @@ def test_a_collector_that_was_off_stays_off():
 
 
 def test_load_desired_expands_with_the_collector_paused(monkeypatch):
+    from livesnap_reconcile.core.progress import NullProgress
     from livesnap_reconcile.manifest import expand as expand_module
     from livesnap_reconcile.ops.session import load_desired
 
     seen = []
     real = expand_module.expand
     monkeypatch.setattr(expand_module, "expand", lambda data, now: seen.append(gc.isenabled()) or real(data, now=now))
-    session = SimpleNamespace(paths=[EXAMPLE], progress=NullProgress())
-    loaded, desired = load_desired(session, now=1_795_568_400)  # type: ignore[arg-type]
+    loaded, desired = load_desired(SimpleNamespace(paths=[EXAMPLE], progress=NullProgress()), now=1_795_568_400)  # type: ignore[arg-type]
     assert seen == [False] and desired.resources and gc.isenabled()

@@ -16,18 +16,14 @@ from collections.abc import Mapping, Sequence
 
 from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
+from livesnap_reconcile.vendors.alibaba.names import job_name_prefix
 from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
 
-JOB_NAME_ROOT = "ls"
 # Recorded on a job whose last start or restart found its stream not live (never sent to ICE).
 WAITING = "waiting_for_stream"
 WAITING_NOTE = ("waiting for its stream to go live: ICE answered the start with StreamNotFound; "
                 "the next apply starts it again")
 
-
-def job_name_prefix(namespace: str) -> str:
-    """The prefix every JobName livesnap creates in ``namespace`` starts with (for discovery)."""
-    return f"{JOB_NAME_ROOT}/{namespace}/"
 
 
 def _paused(attributes: Attributes) -> bool:

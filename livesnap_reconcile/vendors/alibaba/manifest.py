@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.core.expansion import StreamExpansion
-from livesnap_reconcile.vendors.alibaba import expand
-from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
+from livesnap_reconcile.vendors.alibaba.names import job_name_prefix
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
+
+if TYPE_CHECKING:
+    from livesnap_reconcile.core.expansion import StreamExpansion
 
 ICE_NAME_MAX = 128
 ICE_JOB_NAME_MAX = 128
@@ -26,10 +27,14 @@ class AlibabaRules(ManifestRules):
     snapshot_only = ("callback_url", "status")
 
     def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+        from livesnap_reconcile.vendors.alibaba import expand  # expansion is not loaded to validate
+
         return expand.template_attributes(spec, remote_name=remote_name, region=region)
 
     def expand_stream(self, stream_name: str, stream: Mapping[str, Any], *, namespace: str,
                       now: int) -> StreamExpansion:
+        from livesnap_reconcile.vendors.alibaba import expand
+
         return expand.expand_alibaba_stream(stream_name, stream, namespace=namespace, now=now)
 
     def check_template(self, template: Mapping[str, Any], path: Path, remote_name: str | None) -> Iterator[Problem]:

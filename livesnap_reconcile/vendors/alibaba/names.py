@@ -12,9 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from livesnap_reconcile.core.names import manifest_template_ref
-from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DIGEST_LENGTH = 8
+JOB_NAME_ROOT = "ls"
+
+
+def job_name_prefix(namespace: str) -> str:
+    """The prefix every JobName livesnap creates in ``namespace`` starts with (for discovery)."""
+    return f"{JOB_NAME_ROOT}/{namespace}/"
 
 
 def job_address(stream: str, snapshot: str) -> str:

@@ -3,15 +3,26 @@ where its API client lives (`providers.tencent`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from livesnap_reconcile.vendors.registration import Vendor
-from livesnap_reconcile.vendors.template import TemplateSpec
 from livesnap_reconcile.vendors.tencent.manifest import TencentRules
-from livesnap_reconcile.vendors.tencent.rule import RuleSpec
-from livesnap_reconcile.vendors.tencent.task import TaskSpec
+
+if TYPE_CHECKING:
+    from livesnap_reconcile.vendors.spec import KindSpec
+
+
+def _kinds() -> tuple[KindSpec, ...]:
+    from livesnap_reconcile.vendors.template import TemplateSpec
+    from livesnap_reconcile.vendors.tencent.rule import RuleSpec
+    from livesnap_reconcile.vendors.tencent.task import TaskSpec
+
+    return TemplateSpec(), TaskSpec(), RuleSpec()
+
 
 VENDOR = Vendor(
     rules=TencentRules(),
-    kinds=(TemplateSpec(), TaskSpec(), RuleSpec()),
+    make_kinds=_kinds,
     client="livesnap_reconcile.providers.tencent",
     default_endpoint=lambda region: "https://live.tencentcloudapi.com",
     rates={"task": 20.0, "template": 20.0},

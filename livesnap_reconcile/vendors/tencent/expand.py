@@ -42,7 +42,6 @@ TASK_MAX_SPAN = DAY
 # Parts built per occurrence: every part that can lie inside the horizon, then the listed deferred ones.
 PARTS_BUILT = TASK_END_HORIZON // TASK_MAX_SPAN + 2 + DEFERRED_LISTED
 
-DEFAULT_REGION = "ap-guangzhou"
 DEFAULT_INTERVAL = 10
 DEFAULT_PREFIX = "/{Year}-{Month}-{Day}"
 DEFAULT_FILE_NAME = "{StreamID}-screenshot-{Hour}-{Minute}-{Second}-{Width}x{Height}{Ext}"

@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.core.expansion import StreamExpansion
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
-from livesnap_reconcile.vendors.tencent import expand
 from livesnap_reconcile.vendors.tencent.overlap import MAX_TENCENT_OVERLAP, tencent_spans, worst_overlap
 from livesnap_reconcile.vendors.tencent.twins import colliding_snapshots
 
+if TYPE_CHECKING:  # expansion (and its resources) is not loaded to validate
+    from livesnap_reconcile.core.expansion import StreamExpansion
+
+DEFAULT_REGION = "ap-guangzhou"  # for a provider that names none
 TENCENT_NAME_BYTES = 255
 TENCENT_DESCRIPTION_BYTES = 1024
 _TENCENT_TEXT = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fff]*$")
@@ -31,13 +33,17 @@ class TencentRules(ManifestRules):
     stream_only = ("domain", "app", "stream")
     snapshot_only = ("scope",)
     provider_only = ("site",)  # china (default) or international: another host and API set
-    default_region = expand.DEFAULT_REGION
+    default_region = DEFAULT_REGION
 
     def template_attributes(self, spec: Mapping[str, Any], *, remote_name: str, region: str) -> dict[str, Any]:
+        from livesnap_reconcile.vendors.tencent import expand
+
         return expand.template_attributes(spec, remote_name=remote_name, region=region)
 
     def expand_stream(self, stream_name: str, stream: Mapping[str, Any], *, namespace: str,
                       now: int) -> StreamExpansion:
+        from livesnap_reconcile.vendors.tencent import expand
+
         return expand.expand_tencent_stream(stream_name, stream, now=now)
 
     def check_template(self, template: Mapping[str, Any], path: Path, remote_name: str | None) -> Iterator[Problem]:
