@@ -2,8 +2,9 @@
 
 What we test here: the shipped schema stays inside the keywords `schemacheck` knows (so the CLI
 never imports jsonschema to validate); on every file of the invalid corpus and the examples both
-validators give the same located diagnostics (file:line:column, path, sentence); and, as a
-property, both agree on documents made by mutating valid manifests (values of every JSON type
+validators give the same located diagnostics (file:line:column, path, sentence), and the compiled
+yes/no check passes exactly the documents the error walk finds nothing in (a valid manifest is
+never walked); as a property, all of them agree on documents made by mutating valid manifests (values of every JSON type
 put anywhere, keys removed or misspelt, sections emptied). A schema with an unknown keyword is
 refused by `schemacheck` and checked by jsonschema instead.
 """
@@ -24,15 +25,31 @@ from bench import synth
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest import schema, schemacheck
 from livesnap_reconcile.manifest.load import load_manifest
+from livesnap_reconcile.manifest.schemavalid import compile_valid
 
 HERE = Path(__file__).parent
 FILES = sorted((HERE / "invalid").glob("*.yaml")) + sorted((HERE.parents[1] / "examples" / "manifests").glob("*.yaml"))
 
 
 def _both(data: Any, locate: Any) -> tuple[Counter, Counter]:
+    _yes_or_no_agrees_with_the_walk(data)
     fast = schema.located(schema._validator().iter_errors(data), locate)
     reference = schema.located(schema.reference_validator().iter_errors(data), locate)
     return Counter(fast), Counter(reference)
+
+
+def _yes_or_no_agrees_with_the_walk(data: Any) -> None:
+    shipped = schema._validator().schema
+    walked = next(schemacheck._check(data, shipped, (), ()), None) is None
+    assert compile_valid(shipped)(data) is walked
+
+
+def test_the_quick_answer_is_used_and_a_valid_manifest_never_walks(monkeypatch):
+    def walk(*args):
+        raise AssertionError("the error walk ran on a valid manifest")
+
+    monkeypatch.setattr(schemacheck, "_check", walk)
+    assert list(schema._validator().iter_errors(BASE)) == []
 
 
 def test_the_shipped_schema_is_checked_without_jsonschema():
