@@ -22,9 +22,11 @@ def worst_overlap(spans: Mapping[str, list[Interval]]) -> tuple[datetime, list[s
     events = sorted((t, kind, name) for name, items in spans.items() for a, b in items
                     for t, kind in ((a, 1), (b, 0)))  # ends (0) sort before starts at one instant
     running: dict[str, int] = {}
+    total = 0  # the sum of `running`, kept as it changes: summing it per event made this quadratic
     for instant, kind, name in events:
-        running[name] = running.get(name, 0) + (1 if kind else -1)
-        total = sum(running.values())
+        step = 1 if kind else -1
+        running[name] = running.get(name, 0) + step
+        total += step
         if total > MAX_TENCENT_OVERLAP:
             return instant, sorted(n for n, c in running.items() if c > 0), name
     return None
