@@ -24,7 +24,9 @@ def compile_valid(schema: Any) -> Valid:
         return _yes
     if schema is False:
         return _no
-    checks = [_KEYWORDS[keyword](value, schema) for keyword, value in schema.items() if keyword not in _SKIPPED]
+    keywords = [keyword for keyword in schema if keyword not in _SKIPPED]
+    checks = [_object(schema)] if _OBJECT.intersection(keywords) else []
+    checks += [_KEYWORDS[keyword](schema[keyword], schema) for keyword in keywords if keyword not in _OBJECT]
     if len(checks) == 1:
         return checks[0]
 
@@ -53,37 +55,41 @@ def _type(value: Any, schema: Mapping[str, Any]) -> Valid:
     return lambda instance: any(is_type(instance, name) for name in names)
 
 
-def _properties(value: Any, schema: Mapping[str, Any]) -> Valid:
-    compiled = {name: compile_valid(sub) for name, sub in value.items()}
+def _object(schema: Mapping[str, Any]) -> Valid:
+    """``properties``, ``additionalProperties`` and ``required`` together: one pass over the keys."""
+    known = {name: compile_valid(sub) for name, sub in schema.get("properties", {}).items()}
+    extra = schema.get("additionalProperties", True)
+    closed = extra is False
+    other = compile_valid(extra) if isinstance(extra, Mapping) else None
+    required = tuple(schema.get("required", ()))
 
     def check(instance: Any) -> bool:
-        if isinstance(instance, dict):
-            for key, item in instance.items():
-                sub = compiled.get(key)
-                if sub is not None and not sub(item):
+        if not isinstance(instance, dict):
+            return True
+        for key, item in instance.items():
+            sub = known.get(key, other)
+            if sub is None:
+                if closed:  # a key the schema does not know, and none may be added
                     return False
+            elif not sub(item):
+                return False
+        for name in required:
+            if name not in instance:
+                return False
         return True
     return check
 
 
-def _additional(value: Any, schema: Mapping[str, Any]) -> Valid:
-    known = schema.get("properties", {})
-    if isinstance(value, Mapping):
-        sub = compile_valid(value)
-        return lambda instance: not isinstance(instance, dict) or all(
-            sub(item) for key, item in instance.items() if key not in known)
-    if value is False:
-        return lambda instance: not isinstance(instance, dict) or all(key in known for key in instance)
-    return _yes
-
-
-def _required(value: Any, schema: Mapping[str, Any]) -> Valid:
-    return lambda instance: not isinstance(instance, dict) or all(name in instance for name in value)
-
-
 def _property_names(value: Any, schema: Mapping[str, Any]) -> Valid:
     sub = compile_valid(value)
-    return lambda instance: not isinstance(instance, dict) or all(sub(key) for key in instance)
+
+    def check(instance: Any) -> bool:
+        if isinstance(instance, dict):
+            for key in instance:
+                if not sub(key):
+                    return False
+        return True
+    return check
 
 
 def _if(value: Any, schema: Mapping[str, Any]) -> Valid:
@@ -95,7 +101,14 @@ def _if(value: Any, schema: Mapping[str, Any]) -> Valid:
 
 def _items(value: Any, schema: Mapping[str, Any]) -> Valid:
     sub = compile_valid(value)
-    return lambda instance: not isinstance(instance, list) or all(sub(item) for item in instance)
+
+    def check(instance: Any) -> bool:
+        if isinstance(instance, list):
+            for item in instance:
+                if not sub(item):
+                    return False
+        return True
+    return check
 
 
 def _enum(value: Any, schema: Mapping[str, Any]) -> Valid:
@@ -134,9 +147,9 @@ def _unique(value: Any, schema: Mapping[str, Any]) -> Valid:
     return check
 
 
+_OBJECT = frozenset({"properties", "additionalProperties", "required"})
 _KEYWORDS: dict[str, Callable[[Any, Mapping[str, Any]], Valid]] = {
-    "type": _type, "properties": _properties, "additionalProperties": _additional, "required": _required,
-    "propertyNames": _property_names, "if": _if, "items": _items, "enum": _enum, "const": _const,
+    "type": _type, "propertyNames": _property_names, "if": _if, "items": _items, "enum": _enum, "const": _const,
     "minimum": _bound(lambda x, v: x < v), "maximum": _bound(lambda x, v: x > v),
     "exclusiveMinimum": _bound(lambda x, v: x <= v),
     "minLength": _string(lambda s, v: len(s) < v), "maxLength": _string(lambda s, v: len(s) > v),

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -130,3 +131,25 @@ def test_property_both_validators_agree_on_mutated_manifests(data):
 def test_an_unknown_keyword_falls_back_to_jsonschema():
     assert not schemacheck.supports({"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}})
     assert schemacheck.supports({"type": "object", "properties": {"a": {"type": "string"}}})
+
+
+SMALL_SCHEMAS = [
+    {"type": "object", "properties": {"a": {"type": "integer", "minimum": 1}}, "additionalProperties": False,
+     "required": ["a"]},
+    {"properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
+    {"required": ["a", "b"]},
+    {"additionalProperties": True, "propertyNames": {"pattern": "^[a-z]+$"}},
+    {"type": ["array", "null"], "items": {"enum": [1, "x", True]}, "minItems": 1, "uniqueItems": True},
+    {"if": {"properties": {"k": {"const": "t"}}}, "then": {"required": ["t"]}, "minProperties": 1},
+    {"type": "string", "minLength": 2, "maxLength": 3}, {"exclusiveMinimum": 0, "maximum": 9}, True, False, {},
+]
+SMALL_VALUES = [None, True, 0, 1, 1.0, 10, "", "ab", "abcd", [], [1], [1, 1], [1, "x"], [None], {}, {"a": 1},
+                {"a": 0}, {"a": "s"}, {"a": 1, "b": 2}, {"a": "s", "b": "t"}, {"A": 1}, {"k": "t"},
+                {"k": "t", "t": 1}, {"k": "u"}]
+
+
+@pytest.mark.parametrize("shape", SMALL_SCHEMAS, ids=repr)
+def test_yes_or_no_agrees_with_the_walk_on_every_keyword_combination(shape):
+    valid = compile_valid(shape)
+    for value in SMALL_VALUES:
+        assert valid(value) is (next(schemacheck._check(value, shape, (), ()), None) is None), value
