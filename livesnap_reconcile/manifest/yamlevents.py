@@ -80,8 +80,10 @@ def _read(loader: Any, max_depth: int) -> dict[str, Any]:
             frames.pop()
             keys.pop()
             continue
-        if getattr(event, "anchor", None) is not None or getattr(event, "tag", None) is not None:
-            raise _NotPlain  # anchors, aliases and tags: only the careful parse handles them
+        if kind is not ScalarEvent and kind is not MappingStartEvent and kind is not SequenceStartEvent:
+            raise _NotPlain  # an alias
+        if event.anchor is not None or event.tag is not None:
+            raise _NotPlain  # anchors and tags: only the careful parse handles them
         if kind is ScalarEvent:
             if pending is _AWAITING_KEY:
                 key = event.value
@@ -90,12 +92,10 @@ def _read(loader: Any, max_depth: int) -> dict[str, Any]:
                 keys[-1] = key
                 continue
             value: Any = resolve(event)
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
-            if pending is _AWAITING_KEY:
-                raise _NotPlain  # a collection as a key
-            value = {} if kind is MappingStartEvent else []
+        elif pending is _AWAITING_KEY:
+            raise _NotPlain  # a collection as a key
         else:
-            raise _NotPlain  # an alias
+            value = {} if kind is MappingStartEvent else []
         if pending is _LIST_ITEM:
             top.append(value)
         else:
