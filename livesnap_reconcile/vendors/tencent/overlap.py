@@ -52,12 +52,11 @@ def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
                  if isinstance(snap, Mapping) and isinstance(snap.get("schedule"), Mapping)}
     for schedule in schedules.values():
         samples.update(_year_of_weeks(schedule))
+    # The nine days from each sample, each looked at once however many samples they are near.
+    days = sorted({day + timedelta(days=offset) for day in samples for offset in range(9)})
     spans = dict(windows)
     for name, schedule in schedules.items():
-        found: set[Interval] = set()
-        for day in samples:
-            found.update(timespec.occurrences(schedule, day, 9))
-        spans[name] = sorted(found)
+        spans[name] = sorted(set(timespec.occurrences_on(schedule, days)))
     return spans
 
 
