@@ -69,29 +69,19 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
         if unlisted is not None:
             out.unlisted = unlisted.merge(out.unlisted)
             out.changes.append(unlisted.first)
+        provider, protect = str(stream["provider"]), protected(stream, snap)  # alike for every part
         for start, end in parts:
             if end <= now:
                 continue
             address = task_address(stream_name, snap_name, start)
             if not creatable(start, end, now=now):
                 ready = not_before(start, end)
-                out.deferred.append(
-                    Deferred(address=address, provider=str(stream["provider"]), start=start, end=end, not_before=ready)
-                )
+                out.deferred.append(Deferred(address=address, provider=provider, start=start, end=end, not_before=ready))
                 out.changes.append(ready)
                 continue
-            attributes = {**base, "start": max(start, now), "end": end, "template": template}
-            attributes["scheduled_start"] = start
-            out.resources.append(
-                Resource(
-                    address=address,
-                    kind="task",
-                    provider=str(stream["provider"]),
-                    attributes=attributes,
-                    depends_on=depends_on,
-                    protect=protected(stream, snap),
-                )
-            )
+            attributes = {**base, "start": max(start, now), "end": end, "template": template, "scheduled_start": start}
+            out.resources.append(Resource(address=address, kind="task", provider=provider, attributes=attributes,
+                                          depends_on=depends_on, protect=protect))
             out.changes.append(end)
         out.changes.extend(later)
     return out
