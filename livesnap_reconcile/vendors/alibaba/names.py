@@ -15,6 +15,9 @@ from livesnap_reconcile.core.names import manifest_template_ref
 from livesnap_reconcile.vendors.alibaba.job import job_name_prefix
 
 DIGEST_LENGTH = 8
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) uses, built once:
+# dumps builds a new encoder per call when given options, and a fleet digests every job.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def job_address(stream: str, snapshot: str) -> str:
@@ -33,7 +36,7 @@ def job_digest(*, rtmp_url: str, output: Mapping[str, Any], template: Any, callb
         "rtmp_url": rtmp_url,
         "template": manifest_template_ref(template),
     }
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = _CANONICAL.encode(fields)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
 
 
