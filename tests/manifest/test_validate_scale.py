@@ -117,3 +117,28 @@ def test_a_bad_job_timing_is_never_remembered(monkeypatch):
         with pytest.raises(ManifestError, match=f"^{path}.window: ".replace(".", r"\.")):
             alibaba_expand._desired_status(bad, now=0, path=path)
     assert alibaba_expand._STATUS == {}
+
+
+def test_each_distinct_clean_timing_is_checked_once_and_problems_at_every_path(monkeypatch):
+    from datetime import UTC, datetime
+
+    from bench import synth
+    from livesnap_reconcile.core import timespec
+    from livesnap_reconcile.manifest import semantic
+
+    checked = []
+    real = timespec.check_schedule
+    monkeypatch.setattr(timespec, "check_schedule", lambda *a, **kw: checked.append(1) or real(*a, **kw))
+    monkeypatch.setattr(semantic, "_CLEAN_TIMINGS", set())
+    data = synth.manifest(300)
+    now = datetime.fromtimestamp(synth.NOW, UTC)
+    assert [p for p in semantic.check(data, now=now) if p[2] == "error"] == []
+    snaps = [snap for stream in data["streams"].values() for snap in stream["snapshots"].values()]
+    timings = {repr((snap.get("window"), snap.get("schedule"))) for snap in snaps}
+    assert len(checked) == len(timings) < len(snaps)
+    bad = {"start": "not-a-time", "end": "2026-11-25T10:00:00Z"}
+    for snap in snaps[:2]:
+        snap.pop("schedule", None)
+        snap["window"] = bad
+    found = [p[0] for p in semantic.check(data, now=now) if p[1].startswith("window start")]
+    assert len(found) == 2 and found[0] != found[1]  # a timing with a problem is reported wherever it is
