@@ -162,3 +162,16 @@ def test_the_job_digest_is_sha256_of_canonical_json(template, callback_url):
     expected = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
     assert job_digest(rtmp_url="rtmp://push.example.com/live/a", output=output, template=template,
                       callback_url=callback_url) == expected
+
+
+def test_two_desired_objects_at_one_address_are_refused():
+    from livesnap_reconcile.core.expansion import StreamExpansion
+    from livesnap_reconcile.manifest.expand import _check_unique
+    from livesnap_reconcile.resources import Deferred, Resource
+
+    job = Resource(address="job.a.s", kind="job", provider="ice", attributes={})
+    other = Resource(address="job.b.s", kind="job", provider="ice", attributes={})
+    _check_unique(StreamExpansion(resources=[job, other]))
+    twin = Deferred(address="job.a.s", provider="ice", start=1, end=2, not_before=0)
+    with pytest.raises(ManifestError, match=r"^two desired objects share the address job\.a\.s$"):
+        _check_unique(StreamExpansion(resources=[job, other], deferred=[twin]))
