@@ -10,7 +10,7 @@ Expansion has its own exact calendar arithmetic; here a close approximation is e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -97,8 +97,8 @@ def check_schedule(schedule: object, path: ManifestPath, *, now: datetime | None
         yield (*path, "until"), f"schedule ended on {dates['until']}, before now; nothing will run", "warning"
 
 
-def occurrences(schedule: Mapping[str, Any], start: date, days: int) -> list[Interval]:
-    """Occurrences whose local start date lies in ``[start, start + days)``; [] if not well formed."""
+def occurrences_on(schedule: Mapping[str, Any], days: Iterable[date]) -> list[Interval]:
+    """Occurrences whose local start date is one of ``days``, in their order; [] if not well formed."""
     length = parse_duration(schedule.get("duration"))
     clock = _CLOCK.match(schedule.get("start", "")) if isinstance(schedule.get("start"), str) else None
     tz = zone(schedule.get("timezone", "UTC"))
@@ -109,8 +109,7 @@ def occurrences(schedule: Mapping[str, Any], start: date, days: int) -> list[Int
     first, last = calendar_date(schedule.get("from")), calendar_date(schedule.get("until"))
     at = time(int(clock.group(1)), int(clock.group(2)))
     found = []
-    for offset in range(days):
-        day = start + timedelta(days=offset)
+    for day in days:
         if day.weekday() in weekdays and (first is None or day >= first) and (last is None or day <= last):
             begin = datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
             found.append((begin, begin + length))

@@ -34,17 +34,21 @@ def is_secret_key(key: str) -> bool:
 
 def secret_key_paths(data: object) -> Iterator[ManifestPath]:
     """Paths of every secret-looking field key, in document order."""
-    yield from _walk(data, ())
+    found: list[ManifestPath] = []
+    _walk(data, (), found)  # one list, not nested generators: a fleet has hundreds of thousands of keys
+    return iter(found)
 
 
-def _walk(value: object, path: ManifestPath) -> Iterator[ManifestPath]:
+def _walk(value: object, path: ManifestPath, found: list[ManifestPath]) -> None:
     if isinstance(value, dict):
         names_here = path in _NAME_MAPS or (len(path) == 3 and path[0] == "streams" and path[2] == "snapshots")
         for key, child in value.items():
             if not names_here and isinstance(key, str) and is_secret_key(key):
-                yield (*path, key)
+                found.append((*path, key))
                 continue  # its value may be the secret itself: never look inside
-            yield from _walk(child, (*path, key))
+            if isinstance(child, dict | list):
+                _walk(child, (*path, key), found)
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _walk(child, (*path, index))
+            if isinstance(child, dict | list):
+                _walk(child, (*path, index), found)

@@ -88,8 +88,11 @@ def _expand_stream(
 def _check_unique(total: StreamExpansion) -> None:
     # Names with dots or brackets could make two objects spell the same address; the validator
     # should have refused them, but a silent collision would make the planner lose one.
+    addresses = [r.address for r in total.resources] + [d.address for d in total.deferred]
+    if len(set(addresses)) == len(addresses):
+        return  # the usual case, told by one set built in C; the loop below names the first repeat
     seen: set[str] = set()
-    for address in [r.address for r in total.resources] + [d.address for d in total.deferred]:
+    for address in addresses:
         if address in seen:
             raise ManifestError(f"two desired objects share the address {address}")
         seen.add(address)

@@ -156,9 +156,24 @@ def _template_ref(snap: Mapping[str, Any], path: ManifestPath, *, vendor_rules: 
         yield from vendor_rules.check_template_id(ref, path)
 
 
+# Fleets repeat a handful of windows and schedules across thousands of snapshots, and whether one
+# has a problem depends on nothing else (and ``now``): those found clean are remembered, bounded.
+_CLEAN_TIMINGS: set[str] = set()
+_CLEAN_KEPT = 4096
+
+
 def _timing(snap: Mapping[str, Any], path: ManifestPath, *, now: datetime | None) -> Iterator[Problem]:
     if "window" in snap and "schedule" in snap:
         yield _err((*path, "schedule"), "use either window or schedule, not both", on_key=True)
-    for where, message, severity in (*timespec.check_window(snap.get("window"), (*path, "window"), now=now),
-                                     *timespec.check_schedule(snap.get("schedule"), (*path, "schedule"), now=now)):
+    # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
+    key = repr((snap.get("window"), snap.get("schedule"), now))
+    if key in _CLEAN_TIMINGS:
+        return
+    found = [*timespec.check_window(snap.get("window"), (*path, "window"), now=now),
+             *timespec.check_schedule(snap.get("schedule"), (*path, "schedule"), now=now)]
+    if not found:
+        if len(_CLEAN_TIMINGS) >= _CLEAN_KEPT:
+            _CLEAN_TIMINGS.clear()
+        _CLEAN_TIMINGS.add(key)
+    for where, message, severity in found:
         yield where, message, severity, False

@@ -21,6 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from livesnap_reconcile.manifest.diagnostics import Diagnostic, ManifestPath, format_path
 from livesnap_reconcile.manifest.yamldepth import deepest_point
+from livesnap_reconcile.manifest.yamlevents import plain_data
 from livesnap_reconcile.manifest.yamlsyntax import syntax_message
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -112,6 +113,12 @@ def _parse(parsed: ParsedFile, *, marks: bool) -> ParsedFile:
     display = parsed.display
     try:
         text = _decode(parsed.raw)
+        if not marks:
+            # Plain documents (nearly all) without a node graph; anything else, and every
+            # problem, takes the careful way below, which alone words diagnostics.
+            parsed.data = plain_data(text, _Loader, MAX_DEPTH)
+            if parsed.data is not None:
+                return parsed
         root = _compose(text)
         if root is None:
             raise _Refused(1, 1, "file is empty: expected a mapping with version, namespace and providers")

@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from livesnap_reconcile.cli.main import cli
-from livesnap_reconcile.emulator import Emulator
 from tests.workspace import SandboxWorkspace
 
 T0 = 1795392000  # 2026-11-23T00:00:00Z, a Monday
@@ -55,9 +54,6 @@ class Sandbox(SandboxWorkspace):
     def __init__(self, root: Path) -> None:
         super().__init__(root, MANIFEST, now=T0)
 
-    def emulator(self) -> Emulator:
-        return self.new_emulator()
-
     def run(self, *args: str, code: int | None = 0):
         result = self.invoke(*args, catch_exceptions=False)
         if code is not None:
@@ -75,7 +71,7 @@ class Sandbox(SandboxWorkspace):
         return self.state_document()["resources"]
 
     def advance_to(self, ts: int) -> None:
-        self.emulator().clock.set(ts)
+        self.new_emulator().clock.set(ts)
 
 
 @pytest.fixture
@@ -97,7 +93,7 @@ def test_apply_then_plan_is_empty_and_far_window_is_deferred(sb):
     again = sb.plan(code=0)
     assert "No changes. Remote snapshot jobs match the manifest." in again.output
     assert FAR not in sb.state()
-    jobs = {j["JobName"].split("/")[3]: j["Status"] for j in sb.emulator().alibaba_jobs()}
+    jobs = {j["JobName"].split("/")[3]: j["Status"] for j in sb.new_emulator().alibaba_jobs()}
     assert jobs == {"always": "started", "evening": "paused"}  # the window opens at 10:00
 
 
@@ -109,7 +105,7 @@ def test_template_interval_edit_is_an_update_in_place(sb):
     assert "~ template.t10" in out and "updated in place" in out
     sb.apply()
     assert sb.state()["template.t10"]["remote_id"] == tid
-    assert [t["SnapshotInterval"] for t in sb.emulator().tencent_templates() if t["TemplateId"] == int(tid)] == [20]
+    assert [t["SnapshotInterval"] for t in sb.new_emulator().tencent_templates() if t["TemplateId"] == int(tid)] == [20]
     sb.plan(code=0)
 
 
@@ -120,7 +116,7 @@ def test_removing_a_snapshot_stops_the_job_and_forgets_it(sb):
     assert "job.stage.always" in sb.plan(code=2).output
     sb.apply()
     assert "job.stage.always" not in sb.state()
-    assert {j["JobId"]: j["Status"] for j in sb.emulator().alibaba_jobs()}[job_id] == "paused"
+    assert {j["JobId"]: j["Status"] for j in sb.new_emulator().alibaba_jobs()}[job_id] == "paused"
     sb.plan(code=0)
 
 
@@ -132,29 +128,29 @@ def test_moving_a_window_end_replaces_the_task(sb):
     assert "must be replaced" in out and "forces replacement" in out
     sb.apply()
     new = sb.state()[LAUNCH]["remote_id"]
-    tasks = {t["TaskId"]: t for t in sb.emulator().tencent_tasks()}
+    tasks = {t["TaskId"]: t for t in sb.new_emulator().tencent_tasks()}
     assert new != old and old not in tasks and tasks[new]["EndTime"] == T0 + 5 * 3600
     sb.plan(code=0)
 
 
 def test_task_deleted_behind_our_back_is_drift_and_repaired(sb):
     applied(sb)
-    sb.emulator().tencent_delete_task(sb.state()[LAUNCH]["remote_id"])
+    sb.new_emulator().tencent_delete_task(sb.state()[LAUNCH]["remote_id"])
     out = sb.plan(code=2).output
     assert "changed outside livesnap" in out and LAUNCH in out
     sb.apply()
-    assert sb.state()[LAUNCH]["remote_id"] in {t["TaskId"] for t in sb.emulator().tencent_tasks()}
+    assert sb.state()[LAUNCH]["remote_id"] in {t["TaskId"] for t in sb.new_emulator().tencent_tasks()}
     sb.plan(code=0)
 
 
 def test_job_paused_behind_our_back_is_started_again(sb):
     applied(sb)
     job_id = sb.state()["job.stage.always"]["remote_id"]
-    sb.emulator().alibaba_set_job_status(job_id, "paused")
+    sb.new_emulator().alibaba_set_job_status(job_id, "paused")
     out = sb.plan(code=2).output
     assert "changed outside livesnap" in out and "job.stage.always" in out
     sb.apply()
-    assert {j["JobId"]: j["Status"] for j in sb.emulator().alibaba_jobs()}[job_id] == "started"
+    assert {j["JobId"]: j["Status"] for j in sb.new_emulator().alibaba_jobs()}[job_id] == "started"
     sb.plan(code=0)
 
 
@@ -167,13 +163,13 @@ def test_time_passing_forgets_ended_tasks_without_a_vendor_call_and_opens_window
     assert "job.stage.evening" in out
     sb.apply()
     assert LAUNCH not in sb.state()
-    assert task_id in {t["TaskId"] for t in sb.emulator().tencent_tasks()}  # not deleted: no vendor call
-    statuses = {j["JobName"].split("/")[3]: j["Status"] for j in sb.emulator().alibaba_jobs()}
+    assert task_id in {t["TaskId"] for t in sb.new_emulator().tencent_tasks()}  # not deleted: no vendor call
+    statuses = {j["JobName"].split("/")[3]: j["Status"] for j in sb.new_emulator().alibaba_jobs()}
     assert statuses["evening"] == "started"
     sb.plan(code=0)
     sb.advance_to(T0 + 12 * 3600 + 60)  # the window closed again
     sb.apply()
-    statuses = {j["JobName"].split("/")[3]: j["Status"] for j in sb.emulator().alibaba_jobs()}
+    statuses = {j["JobName"].split("/")[3]: j["Status"] for j in sb.new_emulator().alibaba_jobs()}
     assert statuses["evening"] == "paused"
 
 
@@ -252,7 +248,7 @@ def test_running_job_carrying_our_namespace_but_unknown_to_state_is_reported(sb)
     from livesnap_reconcile.resources import ProviderConfig
 
     applied(sb)
-    emu = sb.emulator()
+    emu = sb.new_emulator()
     ice = make_provider(ProviderConfig("ice", "alibaba", "cn-shanghai"), transport=emu.transport(),
                         credentials=(*SANDBOX_KEYS["alibaba"], None), endpoint=SANDBOX_ENDPOINT, now=emu.clock.now)
     stray = ice.create("job", {"name": "ls/e2e/stage/stray/00000000", "rtmp_url": "rtmp://push.example.com/live/x",
@@ -281,7 +277,7 @@ def test_json_plan_of_a_real_run_validates_against_the_published_schema(sb):
     from livesnap_reconcile.plan.render_json import validate_plan_document
 
     applied(sb)
-    sb.emulator().tencent_delete_task(sb.state()[LAUNCH]["remote_id"])  # drift, so every section is filled
+    sb.new_emulator().tencent_delete_task(sb.state()[LAUNCH]["remote_id"])  # drift, so every section is filled
     sb.edit("interval: 10, cos", "interval: 20, cos")
     doc = json.loads(sb.run("plan", "--format", "json", str(sb.root)).output)
     validate_plan_document(doc)

@@ -147,3 +147,31 @@ def test_malformed_schedule_is_a_manifest_error_with_its_path():
 def test_unknown_status_is_refused():
     with pytest.raises(ManifestError, match=r"snapshots\.a: status must be started or paused"):
         _jobs({"a": {"template": "every-10s", "status": "stopped"}})
+
+
+@pytest.mark.parametrize("template", ["main", {"id": "TPL-1"}])
+@pytest.mark.parametrize("callback_url", [None, "https://hooks.example.com/é?a=1&b=2"])
+def test_the_job_digest_is_sha256_of_canonical_json(template, callback_url):
+    from livesnap_reconcile.core.names import manifest_template_ref
+    from livesnap_reconcile.vendors.alibaba.names import job_digest
+
+    output = {"bucket": "snaps-北京", "endpoint": "oss-cn-shanghai.aliyuncs.com"}
+    fields = {"callback_url": callback_url, "output": output, "rtmp_url": "rtmp://push.example.com/live/a",
+              "template": manifest_template_ref(template)}
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    expected = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
+    assert job_digest(rtmp_url="rtmp://push.example.com/live/a", output=output, template=template,
+                      callback_url=callback_url) == expected
+
+
+def test_two_desired_objects_at_one_address_are_refused():
+    from livesnap_reconcile.core.expansion import StreamExpansion
+    from livesnap_reconcile.manifest.expand import _check_unique
+    from livesnap_reconcile.resources import Deferred, Resource
+
+    job = Resource(address="job.a.s", kind="job", provider="ice", attributes={})
+    other = Resource(address="job.b.s", kind="job", provider="ice", attributes={})
+    _check_unique(StreamExpansion(resources=[job, other]))
+    twin = Deferred(address="job.a.s", provider="ice", start=1, end=2, not_before=0)
+    with pytest.raises(ManifestError, match=r"^two desired objects share the address job\.a\.s$"):
+        _check_unique(StreamExpansion(resources=[job, other], deferred=[twin]))

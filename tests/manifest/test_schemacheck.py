@@ -2,8 +2,9 @@
 
 What we test here: the shipped schema stays inside the keywords `schemacheck` knows (so the CLI
 never imports jsonschema to validate); on every file of the invalid corpus and the examples both
-validators give the same located diagnostics (file:line:column, path, sentence); and, as a
-property, both agree on documents made by mutating valid manifests (values of every JSON type
+validators give the same located diagnostics (file:line:column, path, sentence), and the compiled
+yes/no check passes exactly the documents the error walk finds nothing in (a valid manifest is
+never walked); as a property, all of them agree on documents made by mutating valid manifests (values of every JSON type
 put anywhere, keys removed or misspelt, sections emptied). A schema with an unknown keyword is
 refused by `schemacheck` and checked by jsonschema instead.
 """
@@ -17,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,15 +26,31 @@ from bench import synth
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest import schema, schemacheck
 from livesnap_reconcile.manifest.load import load_manifest
+from livesnap_reconcile.manifest.schemavalid import compile_valid
 
 HERE = Path(__file__).parent
 FILES = sorted((HERE / "invalid").glob("*.yaml")) + sorted((HERE.parents[1] / "examples" / "manifests").glob("*.yaml"))
 
 
 def _both(data: Any, locate: Any) -> tuple[Counter, Counter]:
+    _yes_or_no_agrees_with_the_walk(data)
     fast = schema.located(schema._validator().iter_errors(data), locate)
     reference = schema.located(schema.reference_validator().iter_errors(data), locate)
     return Counter(fast), Counter(reference)
+
+
+def _yes_or_no_agrees_with_the_walk(data: Any) -> None:
+    shipped = schema._validator().schema
+    walked = next(schemacheck._check(data, shipped, (), ()), None) is None
+    assert compile_valid(shipped)(data) is walked
+
+
+def test_the_quick_answer_is_used_and_a_valid_manifest_never_walks(monkeypatch):
+    def walk(*args):
+        raise AssertionError("the error walk ran on a valid manifest")
+
+    monkeypatch.setattr(schemacheck, "_check", walk)
+    assert list(schema._validator().iter_errors(BASE)) == []
 
 
 def test_the_shipped_schema_is_checked_without_jsonschema():
@@ -113,3 +131,25 @@ def test_property_both_validators_agree_on_mutated_manifests(data):
 def test_an_unknown_keyword_falls_back_to_jsonschema():
     assert not schemacheck.supports({"type": "object", "properties": {"a": {"oneOf": [{"type": "string"}]}}})
     assert schemacheck.supports({"type": "object", "properties": {"a": {"type": "string"}}})
+
+
+SMALL_SCHEMAS = [
+    {"type": "object", "properties": {"a": {"type": "integer", "minimum": 1}}, "additionalProperties": False,
+     "required": ["a"]},
+    {"properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
+    {"required": ["a", "b"]},
+    {"additionalProperties": True, "propertyNames": {"pattern": "^[a-z]+$"}},
+    {"type": ["array", "null"], "items": {"enum": [1, "x", True]}, "minItems": 1, "uniqueItems": True},
+    {"if": {"properties": {"k": {"const": "t"}}}, "then": {"required": ["t"]}, "minProperties": 1},
+    {"type": "string", "minLength": 2, "maxLength": 3}, {"exclusiveMinimum": 0, "maximum": 9}, True, False, {},
+]
+SMALL_VALUES = [None, True, 0, 1, 1.0, 10, "", "ab", "abcd", [], [1], [1, 1], [1, "x"], [None], {}, {"a": 1},
+                {"a": 0}, {"a": "s"}, {"a": 1, "b": 2}, {"a": "s", "b": "t"}, {"A": 1}, {"k": "t"},
+                {"k": "t", "t": 1}, {"k": "u"}]
+
+
+@pytest.mark.parametrize("shape", SMALL_SCHEMAS, ids=repr)
+def test_yes_or_no_agrees_with_the_walk_on_every_keyword_combination(shape):
+    valid = compile_valid(shape)
+    for value in SMALL_VALUES:
+        assert valid(value) is (next(schemacheck._check(value, shape, (), ()), None) is None), value

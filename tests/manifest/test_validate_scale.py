@@ -85,3 +85,60 @@ def test_expansion_cuts_each_distinct_timing_into_parts_once(monkeypatch):
     later = expand(data, now=synth.NOW + 6 * 3600)  # parts remembered for NOW must not leak into another now
     monkeypatch.setattr(tencent_expand, "_PARTS", {})
     assert later == expand(data, now=synth.NOW + 6 * 3600) != desired
+
+
+def test_expansion_works_out_each_distinct_job_timing_once(monkeypatch):
+    from bench import synth
+    from livesnap_reconcile.manifest.expand import expand
+    from livesnap_reconcile.vendors.alibaba import expand as alibaba_expand
+
+    worked = []
+    real = alibaba_expand._timed_status
+    monkeypatch.setattr(alibaba_expand, "_timed_status", lambda *a, **kw: worked.append(1) or real(*a, **kw))
+    monkeypatch.setattr(alibaba_expand, "_STATUS", {})
+    data = synth.manifest(3000)
+    expand(data, now=synth.NOW)
+    timed = [snap for stream in data["streams"].values() if stream["provider"] == synth.ICE
+             for snap in stream["snapshots"].values() if snap.get("schedule") or snap.get("window")]
+    timings = {repr((snap.get("window"), snap.get("schedule"))) for snap in timed}
+    assert len(worked) == len(timings) < len(timed)
+    later = expand(data, now=synth.NOW + 6 * 3600)  # statuses remembered for NOW must not leak into another now
+    monkeypatch.setattr(alibaba_expand, "_STATUS", {})
+    assert later == expand(data, now=synth.NOW + 6 * 3600)
+
+
+def test_a_bad_job_timing_is_never_remembered(monkeypatch):
+    from livesnap_reconcile.errors import ManifestError
+    from livesnap_reconcile.vendors.alibaba import expand as alibaba_expand
+
+    monkeypatch.setattr(alibaba_expand, "_STATUS", {})
+    bad = {"template": "t", "window": {"start": "soon", "end": "2026-11-25T09:00:00Z"}}
+    for path in ("streams.a.snapshots.s", "streams.b.snapshots.s"):  # each reported at its own path
+        with pytest.raises(ManifestError, match=f"^{path}.window: ".replace(".", r"\.")):
+            alibaba_expand._desired_status(bad, now=0, path=path)
+    assert alibaba_expand._STATUS == {}
+
+
+def test_each_distinct_clean_timing_is_checked_once_and_problems_at_every_path(monkeypatch):
+    from datetime import UTC, datetime
+
+    from bench import synth
+    from livesnap_reconcile.core import timespec
+    from livesnap_reconcile.manifest import semantic
+
+    checked = []
+    real = timespec.check_schedule
+    monkeypatch.setattr(timespec, "check_schedule", lambda *a, **kw: checked.append(1) or real(*a, **kw))
+    monkeypatch.setattr(semantic, "_CLEAN_TIMINGS", set())
+    data = synth.manifest(300)
+    now = datetime.fromtimestamp(synth.NOW, UTC)
+    assert [p for p in semantic.check(data, now=now) if p[2] == "error"] == []
+    snaps = [snap for stream in data["streams"].values() for snap in stream["snapshots"].values()]
+    timings = {repr((snap.get("window"), snap.get("schedule"))) for snap in snaps}
+    assert len(checked) == len(timings) < len(snaps)
+    bad = {"start": "not-a-time", "end": "2026-11-25T10:00:00Z"}
+    for snap in snaps[:2]:
+        snap.pop("schedule", None)
+        snap["window"] = bad
+    found = [p[0] for p in semantic.check(data, now=now) if p[1].startswith("window start")]
+    assert len(found) == 2 and found[0] != found[1]  # a timing with a problem is reported wherever it is

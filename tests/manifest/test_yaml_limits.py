@@ -2,8 +2,8 @@
 
 What we test here: a 20 MB file is refused from its size alone (it is never opened); a file that
 passes the size check but grows is still cut off; a "billion laughs" document is refused from
-node counts without being expanded; nesting deeper than 64 levels is refused by our own scan with
-our own message, before either YAML loader runs; arbitrary text either loads or raises
+node counts without being expanded; nesting deeper than 64 levels is refused with our own message,
+the events read stopping at the limit and no composer running; arbitrary text either loads or raises
 `ManifestError` with either loader.
 """
 
@@ -118,15 +118,23 @@ DEEP = {
 
 @pytest.mark.parametrize("loader", sorted(yamlfile.LOADERS))
 @pytest.mark.parametrize("name", sorted(DEEP))
-def test_pathological_nesting_is_refused_before_any_parser_runs(
+def test_pathological_nesting_is_refused_before_any_parser_composes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, loader: str
 ):
     # The C composer recurses without a guard and newer libyaml refuses at 1000 levels in its own
-    # words: the limit is ours, checked before either loader is even constructed.
-    def no_parser(*args, **kwargs):
-        raise AssertionError(f"the {loader} loader saw a document that was too deep")
+    # words: the limit is ours. The event reader stops where it is passed, and the careful parse
+    # that words the error refuses the text from our scan, before any composer runs.
+    events: list[object] = []
 
-    monkeypatch.setattr(yamlfile, "_Loader", no_parser)
+    class Watched(yamlfile.LOADERS[loader]):  # type: ignore[misc,valid-type]
+        def get_event(self):
+            events.append(None)
+            return super().get_event()
+
+        def get_single_node(self):
+            raise AssertionError(f"the {loader} loader composed a document that was too deep")
+
+    monkeypatch.setattr(yamlfile, "_Loader", Watched)
     path = tmp_path / "deep.yaml"
     path.write_text(DEEP[name])
     with pytest.raises(ManifestError) as caught:
@@ -134,6 +142,7 @@ def test_pathological_nesting_is_refused_before_any_parser_runs(
     (diag,) = caught.value.diagnostics
     assert diag.message == "YAML nesting is too deep (the limit is 64 levels)"
     assert diag.line >= 1
+    assert len(events) < 4 * yamlfile.MAX_DEPTH  # of the 200,000 levels, little more than the limit
 
 
 @pytest.mark.parametrize("loader", sorted(yamlfile.LOADERS))

@@ -85,6 +85,24 @@ def _desired_status(snap: Mapping[str, Any], *, now: int, path: str) -> tuple[st
     window, schedule = snap.get("window"), snap.get("schedule")
     if window is None and schedule is None:
         return "started", None
+    # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
+    key = repr((window, schedule, now))
+    found = _STATUS.get(key)
+    if found is None:
+        found = _timed_status(window, schedule, now=now, path=path)  # a bad timing raises: never kept
+        if len(_STATUS) >= _STATUS_KEPT:
+            _STATUS.clear()
+        _STATUS[key] = found
+    return found
+
+
+# Fleets repeat a handful of windows and schedules across thousands of jobs, and the status
+# depends on nothing else (and ``now``): remembered, bounded, it is worked out once per timing.
+_STATUS: dict[str, tuple[str, int | None]] = {}
+_STATUS_KEPT = 4096
+
+
+def _timed_status(window: Any, schedule: Any, *, now: int, path: str) -> tuple[str, int | None]:
     streams: list[Iterable[tuple[int, int]]] = []
     if window is not None:
         with at(f"{path}.window"):

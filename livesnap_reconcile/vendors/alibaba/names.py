@@ -15,6 +15,9 @@ from livesnap_reconcile.core.names import manifest_template_ref
 
 DIGEST_LENGTH = 8
 JOB_NAME_ROOT = "ls"
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) uses, built once:
+# dumps builds a new encoder per call when given options, and a fleet digests every job.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def job_name_prefix(namespace: str) -> str:
@@ -38,7 +41,7 @@ def job_digest(*, rtmp_url: str, output: Mapping[str, Any], template: Any, callb
         "rtmp_url": rtmp_url,
         "template": manifest_template_ref(template),
     }
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = _CANONICAL.encode(fields)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
 
 

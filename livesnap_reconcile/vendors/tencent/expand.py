@@ -64,37 +64,25 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
             with at(path):
                 out.resources.append(_rule(stream_name, snap_name, stream, snap, base, template, depends_on))
             continue
-        parts, unlisted = _parts(snap, now=now, path=path)
+        parts, unlisted, later = _parts(snap, now=now, path=path)
         if unlisted is not None:
             out.unlisted = unlisted.merge(out.unlisted)
             out.changes.append(unlisted.first)
+        provider, protect = str(stream["provider"]), protected(stream, snap)  # alike for every part
         for start, end in parts:
             if end <= now:
                 continue
             address = task_address(stream_name, snap_name, start)
             if not creatable(start, end, now=now):
                 ready = not_before(start, end)
-                out.deferred.append(
-                    Deferred(address=address, provider=str(stream["provider"]), start=start, end=end, not_before=ready)
-                )
+                out.deferred.append(Deferred(address=address, provider=provider, start=start, end=end, not_before=ready))
                 out.changes.append(ready)
                 continue
-            attributes = {**base, "start": max(start, now), "end": end, "template": template}
-            attributes["scheduled_start"] = start
-            out.resources.append(
-                Resource(
-                    address=address,
-                    kind="task",
-                    provider=str(stream["provider"]),
-                    attributes=attributes,
-                    depends_on=depends_on,
-                    protect=protected(stream, snap),
-                )
-            )
+            attributes = {**base, "start": max(start, now), "end": end, "template": template, "scheduled_start": start}
+            out.resources.append(Resource(address=address, kind="task", provider=provider, attributes=attributes,
+                                          depends_on=depends_on, protect=protect))
             out.changes.append(end)
-        with at(f"{path}.schedule"):
-            if snap.get("schedule") is not None:
-                out.changes.extend(_first_unlisted(Schedule.from_mapping(snap["schedule"]), now=now))
+        out.changes.extend(later)
     return out
 
 
@@ -123,20 +111,26 @@ def _first_unlisted(schedule: Schedule, *, now: int) -> list[int]:
 
 # Fleets repeat a handful of windows and schedules across thousands of streams, and the parts
 # depend on nothing else (and ``now``): remembered, bounded, they are computed once per timing.
-_PARTS: dict[str, tuple[tuple[tuple[int, int], ...], DeferredSummary | None]] = {}
+# With them the change instant beyond the listing lookahead (`_first_unlisted`), which depends on
+# the schedule alone.
+_Parts = tuple[tuple[tuple[int, int], ...], DeferredSummary | None, tuple[int, ...]]
+_PARTS: dict[str, _Parts] = {}
 _PARTS_KEPT = 4096
 
 
-def _parts(snap: Mapping[str, Any], *, now: int,
-           path: str) -> tuple[tuple[tuple[int, int], ...], DeferredSummary | None]:
+def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> _Parts:
     # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
     key = repr((snap.get("window"), snap.get("schedule"), now))
     found = _PARTS.get(key)
     if found is None:
         parts, unlisted = _timing_parts(snap, now=now, path=path)  # a bad timing raises: never kept
+        later: list[int] = []
+        with at(f"{path}.schedule"):
+            if snap.get("schedule") is not None:
+                later = _first_unlisted(Schedule.from_mapping(snap["schedule"]), now=now)
         if len(_PARTS) >= _PARTS_KEPT:
             _PARTS.clear()
-        found = _PARTS[key] = (tuple(parts), unlisted)
+        found = _PARTS[key] = (tuple(parts), unlisted, tuple(later))
     return found
 
 
