@@ -61,7 +61,11 @@ def _growth(plan: dict[str, Any], rows: str, read: Callable[[dict[str, Any]], fl
 def _refresh_cpu_share(row: dict[str, Any]) -> float | None:
     """livesnap's CPU seconds during refresh over the seconds the vendors' rate limits impose.
 
-    The refresh's own CPU when the run reports it (``phases_cpu_s.refresh``), else the run's."""
+    The in-process sandbox stands in for the vendors, so its CPU is not livesnap's: the run reports
+    the refresh's CPU less the emulator's (``refresh_own_cpu_share``). Older results without it
+    fall back to the refresh's whole CPU, then to the run's."""
+    if row.get("refresh_own_cpu_share") is not None:
+        return float(row["refresh_own_cpu_share"])
     cpu = row.get("phases_cpu_s", {}).get("refresh", row.get("cpu_s"))
     vendor_s = row.get("at_vendor_rates_s")
     return cpu / vendor_s if cpu is not None and vendor_s else None
@@ -110,8 +114,10 @@ TARGETS: tuple[Target, ...] = (
            1.003, "x", _cli(100000, _requests_over_minimum)),
     Target("refresh_cpu_share_100k", "100k refresh CPU / time the vendor rate limits impose", "plan", 0.10, "x",
            _cli(100000, _refresh_cpu_share)),
-    Target("peak_rss_100k_mb", "`livesnap plan` 100k: peak RSS", "plan", 350.0, "MB",
-           _cli(100000, lambda row: row.get("peak_rss_mb"))),
+    # The bench's process also holds the fleet's sandbox store (~360 MB at 100k), which a plan
+    # against the real clouds does not: the target reads what the plan adds above it.
+    Target("peak_rss_100k_mb", "`livesnap plan` 100k: peak RSS above the in-process sandbox's store", "plan",
+           350.0, "MB", _cli(100000, lambda row: row.get("plan_rss_over_store_mb", row.get("peak_rss_mb")))),
     Target("pure_plan_10k_s", "expand + plan 10k (from refreshed data)", "plan", 1.0, "s", _pure(10000, "wall_s"),
            source="issue 7"),
     Target("pure_plan_100k_s", "expand + plan 100k (from refreshed data)", "plan", 10.0, "s",

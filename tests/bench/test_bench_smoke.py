@@ -113,7 +113,8 @@ def test_targets_read_every_plan_and_apply_figure_and_render_beside_their_limits
     assert verdicts["load_validate_expand_100k_s"].value == phases["load_validate_expand"]
     assert verdicts["load_validate_expand_growth"].value == 1.0  # the same row twice
     assert verdicts["refresh_100k_s"].value == phases["refresh"]
-    assert verdicts["peak_rss_100k_mb"].value == tiny["peak_rss_mb"]
+    assert verdicts["peak_rss_100k_mb"].value == tiny["plan_rss_over_store_mb"]  # the store is the sandbox's
+    assert verdicts["refresh_cpu_share_100k"].value == tiny["refresh_own_cpu_share"]  # not the emulator's CPU
     assert verdicts["refresh_requests_100k"].value == tiny["requests_total"] / tiny["minimum"]["total_list_only"]
     assert verdicts["apply_default_fraction_200"].status == "ok"  # 0.97 >= 0.95
     assert verdicts["apply_throttle_errors"].value == 0 and verdicts["apply_throttle_errors"].status == "ok"
