@@ -158,7 +158,12 @@ class LosingEveryAnswer(FakeProvider):
             self.in_create += 1
             if self.in_create > 1:
                 self.sibling_joined.set()
-        self.sibling_joined.wait(0.5)  # a create run beside this one would arrive now
+        # A create run beside this one would arrive now. Polled, not `Event.wait(0.5)`: a timed
+        # condition wait never times out under libfaketime, which runs this suite on other dates.
+        for _ in range(50):
+            if self.sibling_joined.is_set():
+                break
+            time.sleep(0.01)
         with self._lock:
             self.in_create -= 1
             rid = next(self.ids)
