@@ -13,7 +13,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
-from livesnap_reconcile.vendors.tencent.overlap import MAX_TENCENT_OVERLAP, tencent_spans, worst_overlap
+from livesnap_reconcile.vendors.tencent.overlap import (
+    MAX_TENCENT_OVERLAP,
+    most_at_once,
+    tencent_spans,
+    worst_overlap,
+)
 from livesnap_reconcile.vendors.tencent.twins import colliding_snapshots
 
 if TYPE_CHECKING:  # expansion (and its resources) is not loaded to validate
@@ -113,6 +118,8 @@ _CLASHES_KEPT = 4096
 
 def _clash(snapshots: Mapping[str, Any]) -> tuple[datetime, list[str], str] | None:
     # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
+    if most_at_once(snapshots) <= MAX_TENCENT_OVERLAP:
+        return None
     key = repr([(name, snap.get("window"), snap.get("schedule")) for name, snap in snapshots.items()
                 if isinstance(snap, Mapping)])
     if key not in _CLASHES:

@@ -15,6 +15,8 @@ from livesnap_reconcile.core.timespec import Interval, calendar_date
 
 MAX_TENCENT_OVERLAP = 3
 _REFERENCE_MONDAY = date(2026, 1, 5)
+# Local days are at least 22 h apart: the largest clock change in tzdata today is +2 h (Antarctica/Troll).
+_SHORTEST_DAY = timedelta(hours=22)
 
 
 def worst_overlap(spans: Mapping[str, list[Interval]]) -> tuple[datetime, list[str], str] | None:
@@ -30,6 +32,25 @@ def worst_overlap(spans: Mapping[str, list[Interval]]) -> tuple[datetime, list[s
         if total > MAX_TENCENT_OVERLAP:
             return instant, sorted(n for n, c in running.items() if c > 0), name
     return None
+
+
+def most_at_once(snapshots: Mapping[str, Any]) -> int:
+    """An upper bound on the tasks that can run at once, without sampling: a window is one task; a
+    schedule's occurrences start on different local days, at least 22 h apart, so one of up to
+    22 h is one task at a time, and a longer one may overlap itself.
+
+    Most streams have three timed snapshots or fewer: their answer needs no calendar at all.
+    """
+    bound = 0
+    for snap in snapshots.values():
+        if not isinstance(snap, Mapping):
+            continue
+        if isinstance(snap.get("window"), Mapping):
+            bound += 1
+        if isinstance(snap.get("schedule"), Mapping):
+            length = timespec.parse_duration(snap["schedule"].get("duration"))
+            bound += 1 if length is None else -(-length // _SHORTEST_DAY)
+    return bound
 
 
 def tencent_spans(snapshots: Mapping[str, Any]) -> dict[str, list[Interval]]:
