@@ -14,7 +14,7 @@ from typing import Any, Literal
 from livesnap_reconcile.core.names import template_address
 from livesnap_reconcile.core.timeutil import DAY
 from livesnap_reconcile.errors import ManifestError
-from livesnap_reconcile.resources import Deferred, DeferredSummary, Resource, template_id, template_ref
+from livesnap_reconcile.resources import DeferredSummary, Resource, template_id, template_ref
 
 # Schedule occurrences starting later than this are not listed at all (not even as deferred).
 SCHEDULE_LOOKAHEAD = 14 * DAY
@@ -54,12 +54,18 @@ class _At:
         return False
 
 
+# A deferred occurrence as expansion collects it: (not_before, address, provider, start, end).
+# Fleets defer tens of thousands of them and a plan lists the earliest 100 (`DEFERRED_LISTED`),
+# so only those become `Deferred` objects; the tuple's order is the listing order.
+DeferredRow = tuple[int, str, str, int, int]
+
+
 @dataclass
 class StreamExpansion:
     """What one stream contributes: desired resources, deferred occurrences, future change instants."""
 
     resources: list[Resource] = field(default_factory=list)
-    deferred: list[Deferred] = field(default_factory=list)
+    deferred: list[DeferredRow] = field(default_factory=list)
     changes: list[int] = field(default_factory=list)
     unlisted: DeferredSummary | None = None  # deferred occurrences counted, not built
 

@@ -10,10 +10,17 @@ kinds lives in that vendor's folder (``vendors/<vendor>/expand.py``); calendar a
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from typing import Any
 
-from livesnap_reconcile.core.expansion import DEFERRED_LISTED, MAX_DESIRED_OBJECTS, StreamExpansion, at
+from livesnap_reconcile.core.expansion import (
+    DEFERRED_LISTED,
+    MAX_DESIRED_OBJECTS,
+    DeferredRow,
+    StreamExpansion,
+    at,
+)
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.expand_templates import expand_providers, expand_templates
 from livesnap_reconcile.resources import Deferred, DeferredSummary, DesiredState, ProviderConfig
@@ -59,17 +66,19 @@ def expand(data: Mapping[str, Any], *, now: int) -> DesiredState:
     )
 
 
-def _bound_deferred(deferred: list[Deferred],
+def _bound_deferred(rows: list[DeferredRow],
                     unlisted: DeferredSummary | None) -> tuple[list[Deferred], DeferredSummary | None]:
     """At most `DEFERRED_LISTED` deferred occurrences (the earliest), and a summary of all when cut."""
-    if unlisted is None and len(deferred) <= DEFERRED_LISTED:
-        return deferred, None
-    ordered = sorted(deferred, key=lambda d: (d.not_before, d.address))
     summary = unlisted
-    if ordered:
-        summary = DeferredSummary(count=len(ordered), first=ordered[0].not_before,
-                                  last=ordered[-1].not_before).merge(unlisted)
-    return ordered[:DEFERRED_LISTED], summary
+    if unlisted is None and len(rows) <= DEFERRED_LISTED:
+        listed = rows
+    else:
+        listed = heapq.nsmallest(DEFERRED_LISTED, rows)  # rows order by (not_before, address)
+        if rows:
+            summary = DeferredSummary(count=len(rows), first=listed[0][0],
+                                      last=max(row[0] for row in rows)).merge(unlisted)
+    return [Deferred(address=address, provider=provider, start=start, end=end, not_before=ready)
+            for ready, address, provider, start, end in listed], summary
 
 
 def _expand_stream(
@@ -88,7 +97,7 @@ def _expand_stream(
 def _check_unique(total: StreamExpansion) -> None:
     # Names with dots or brackets could make two objects spell the same address; the validator
     # should have refused them, but a silent collision would make the planner lose one.
-    addresses = [r.address for r in total.resources] + [d.address for d in total.deferred]
+    addresses = [r.address for r in total.resources] + [row[1] for row in total.deferred]
     if len(set(addresses)) == len(addresses):
         return  # the usual case, told by one set built in C; the loop below names the first repeat
     seen: set[str] = set()

@@ -167,11 +167,11 @@ def test_the_job_digest_is_sha256_of_canonical_json(template, callback_url):
 def test_two_desired_objects_at_one_address_are_refused():
     from livesnap_reconcile.core.expansion import StreamExpansion
     from livesnap_reconcile.manifest.expand import _check_unique
-    from livesnap_reconcile.resources import Deferred, Resource
+    from livesnap_reconcile.resources import Resource
 
     job = Resource(address="job.a.s", kind="job", provider="ice", attributes={})
     other = Resource(address="job.b.s", kind="job", provider="ice", attributes={})
     _check_unique(StreamExpansion(resources=[job, other]))
-    twin = Deferred(address="job.a.s", provider="ice", start=1, end=2, not_before=0)
+    twin = (0, "job.a.s", "ice", 1, 2)  # a deferred row: (not_before, address, provider, start, end)
     with pytest.raises(ManifestError, match=r"^two desired objects share the address job\.a\.s$"):
         _check_unique(StreamExpansion(resources=[job, other], deferred=[twin]))

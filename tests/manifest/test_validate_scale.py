@@ -76,14 +76,14 @@ def test_expansion_cuts_each_distinct_timing_into_parts_once(monkeypatch):
     cut = []
     real = tencent_expand._timing_parts
     monkeypatch.setattr(tencent_expand, "_timing_parts", lambda snap, **kw: cut.append(1) or real(snap, **kw))
-    monkeypatch.setattr(tencent_expand, "_PARTS", {})
+    monkeypatch.setattr(tencent_expand, "_TIMINGS", {})
     data = synth.manifest(3000)
     desired = expand(data, now=synth.NOW)
     timings = {repr(snap.get("schedule")) for stream in data["streams"].values() if stream["provider"] == synth.CSS
                for snap in stream["snapshots"].values()}
     assert len(cut) == len(timings) < sum(1 for r in desired.resources if r.kind == "task")
     later = expand(data, now=synth.NOW + 6 * 3600)  # parts remembered for NOW must not leak into another now
-    monkeypatch.setattr(tencent_expand, "_PARTS", {})
+    monkeypatch.setattr(tencent_expand, "_TIMINGS", {})
     assert later == expand(data, now=synth.NOW + 6 * 3600) != desired
 
 

@@ -12,6 +12,7 @@ scheduled start. Pure: ``now`` is a parameter.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -25,8 +26,8 @@ from livesnap_reconcile.core.expansion import (
 )
 from livesnap_reconcile.core.schedule import Schedule
 from livesnap_reconcile.core.timeutil import DAY, nth_part, parse_instant, split_bounded
-from livesnap_reconcile.resources import Deferred, DeferredSummary, Resource
-from livesnap_reconcile.vendors.tencent.names import task_address
+from livesnap_reconcile.resources import DeferredSummary, Resource
+from livesnap_reconcile.vendors.tencent.names import task_prefix, task_stamp
 from livesnap_reconcile.vendors.tencent.rule import KIND as RULE
 from livesnap_reconcile.vendors.tencent.rule import rule_address
 
@@ -64,25 +65,18 @@ def expand_tencent_stream(stream_name: str, stream: Mapping[str, Any], *, now: i
             with at(path):
                 out.resources.append(_rule(stream_name, snap_name, stream, snap, base, template, depends_on))
             continue
-        parts, unlisted, later = _parts(snap, now=now, path=path)
-        if unlisted is not None:
-            out.unlisted = unlisted.merge(out.unlisted)
-            out.changes.append(unlisted.first)
+        timing = _timing(snap, now=now, path=path)
+        if timing.unlisted is not None:
+            out.unlisted = timing.unlisted.merge(out.unlisted)
+        if timing.next_change is not None:
+            out.changes.append(timing.next_change)
         provider, protect = str(stream["provider"]), protected(stream, snap)  # alike for every part
-        for start, end in parts:
-            if end <= now:
-                continue
-            address = task_address(stream_name, snap_name, start)
-            if not creatable(start, end, now=now):
-                ready = not_before(start, end)
-                out.deferred.append(Deferred(address=address, provider=provider, start=start, end=end, not_before=ready))
-                out.changes.append(ready)
-                continue
-            attributes = {**base, "start": max(start, now), "end": end, "template": template, "scheduled_start": start}
-            out.resources.append(Resource(address=address, kind="task", provider=provider, attributes=attributes,
+        prefix = task_prefix(stream_name, snap_name)
+        for stamp, start, end, scheduled_start in timing.tasks:
+            attributes = {**base, "start": start, "end": end, "template": template, "scheduled_start": scheduled_start}
+            out.resources.append(Resource(address=prefix + stamp, kind="task", provider=provider, attributes=attributes,
                                           depends_on=depends_on, protect=protect))
-            out.changes.append(end)
-        out.changes.extend(later)
+        out.deferred.extend((ready, prefix + stamp, provider, start, end) for ready, stamp, start, end in timing.deferred)
     return out
 
 
@@ -109,29 +103,60 @@ def _first_unlisted(schedule: Schedule, *, now: int) -> list[int]:
     return []
 
 
+@dataclass(frozen=True)
+class _Timing:
+    """What a window or schedule makes at ``now``, whoever's it is: the stream only adds its names.
+
+    ``tasks``: (address stamp, start, end, scheduled start) of the creatable parts; ``deferred``:
+    (not before, address stamp, start, end) of those beyond the horizon; ``next_change``: the
+    earliest instant after ``now`` at which the expansion changes.
+    """
+
+    tasks: tuple[tuple[str, int, int, int], ...]
+    deferred: tuple[tuple[int, str, int, int], ...]
+    unlisted: DeferredSummary | None
+    next_change: int | None
+
+
 # Fleets repeat a handful of windows and schedules across thousands of streams, and the parts
-# depend on nothing else (and ``now``): remembered, bounded, they are computed once per timing.
-# With them the change instant beyond the listing lookahead (`_first_unlisted`), which depends on
-# the schedule alone.
-_Parts = tuple[tuple[tuple[int, int], ...], DeferredSummary | None, tuple[int, ...]]
-_PARTS: dict[str, _Parts] = {}
-_PARTS_KEPT = 4096
+# depend on nothing else (and ``now``): remembered, bounded, they are computed once per timing,
+# with everything derived from them that does not name the stream.
+_TIMINGS: dict[str, _Timing] = {}
+_TIMINGS_KEPT = 4096
 
 
-def _parts(snap: Mapping[str, Any], *, now: int, path: str) -> _Parts:
+def _timing(snap: Mapping[str, Any], *, now: int, path: str) -> _Timing:
     # repr of plain YAML data tells types apart (1, '1', True), so equal keys mean equal inputs.
     key = repr((snap.get("window"), snap.get("schedule"), now))
-    found = _PARTS.get(key)
+    found = _TIMINGS.get(key)
     if found is None:
-        parts, unlisted = _timing_parts(snap, now=now, path=path)  # a bad timing raises: never kept
-        later: list[int] = []
-        with at(f"{path}.schedule"):
-            if snap.get("schedule") is not None:
-                later = _first_unlisted(Schedule.from_mapping(snap["schedule"]), now=now)
-        if len(_PARTS) >= _PARTS_KEPT:
-            _PARTS.clear()
-        found = _PARTS[key] = (tuple(parts), unlisted, tuple(later))
+        found = _TIMINGS[key] = _time_parts(snap, now=now, path=path)  # a bad timing raises: never kept
+        if len(_TIMINGS) > _TIMINGS_KEPT:
+            _TIMINGS.clear()
     return found
+
+
+def _time_parts(snap: Mapping[str, Any], *, now: int, path: str) -> _Timing:
+    parts, unlisted = _timing_parts(snap, now=now, path=path)
+    tasks, deferred, changes = [], [], []
+    for start, end in parts:
+        if end <= now:
+            continue
+        stamp = task_stamp(start)
+        if creatable(start, end, now=now):
+            tasks.append((stamp, max(start, now), end, start))
+            changes.append(end)
+        else:
+            ready = not_before(start, end)
+            deferred.append((ready, stamp, start, end))
+            changes.append(ready)
+    if unlisted is not None:
+        changes.append(unlisted.first)
+    if snap.get("schedule") is not None:
+        with at(f"{path}.schedule"):
+            changes.extend(_first_unlisted(Schedule.from_mapping(snap["schedule"]), now=now))
+    future = [t for t in changes if t > now]
+    return _Timing(tuple(tasks), tuple(deferred), unlisted, min(future) if future else None)
 
 
 def _timing_parts(snap: Mapping[str, Any], *, now: int,
