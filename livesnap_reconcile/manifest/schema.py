@@ -87,6 +87,11 @@ def schema_diagnostics(data: object, locate: Locate, *, skip_keys: frozenset[Man
     return located(_validator().iter_errors(data), locate, skip_keys=skip_keys)
 
 
+def schema_valid(data: object) -> bool:
+    """Whether ``data`` passes the schema: the quick yes/no, with no errors to word."""
+    return bool(_validator().is_valid(data))
+
+
 def located(errors: Iterable[Any], locate: Locate, *, skip_keys: frozenset[ManifestPath] = frozenset()
             ) -> list[Diagnostic]:
     """Schema errors (jsonschema's or `schemacheck`'s) as located sentences."""

@@ -6,6 +6,8 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.expand import expand
@@ -175,3 +177,23 @@ def test_two_desired_objects_at_one_address_are_refused():
     twin = (0, "job.a.s", "ice", 1, 2)  # a deferred row: (not_before, address, provider, start, end)
     with pytest.raises(ManifestError, match=r"^two desired objects share the address job\.a\.s$"):
         _check_unique(StreamExpansion(resources=[job, other], deferred=[twin]))
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rtmp_url=_TEXT, bucket=_TEXT, endpoint=_TEXT, template=st.one_of(_TEXT, st.builds(lambda i: {"id": i}, _TEXT)),
+       callback_url=st.one_of(st.none(), _TEXT))
+def test_the_job_digest_spells_canonical_json_exactly_for_any_text(rtmp_url, bucket, endpoint, template, callback_url):
+    # ICE cannot delete a job: a digest that drifted from the canonical JSON would rename, and so
+    # duplicate, every job of a fleet. Quotes, backslashes, control characters and non-ASCII included.
+    from livesnap_reconcile.core.names import manifest_template_ref
+    from livesnap_reconcile.vendors.alibaba.names import job_digest
+
+    output = {"bucket": bucket, "endpoint": endpoint}
+    fields = {"callback_url": callback_url, "output": output, "rtmp_url": rtmp_url,
+              "template": manifest_template_ref(template)}
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    expected = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
+    assert job_digest(rtmp_url=rtmp_url, output=output, template=template, callback_url=callback_url) == expected

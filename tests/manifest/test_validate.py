@@ -136,6 +136,44 @@ def test_user_chosen_names_are_not_credentials_but_values_never_leak(tmp_path: P
     assert "hunter2" not in str(caught.value) and "hunter2" not in str(diag)
 
 
+# Where the manifest lets users choose the keys: names of providers, templates, streams, snapshots.
+NAME_MAPS = {("providers",), ("templates",), ("streams",), ("streams", "*", "snapshots")}
+
+
+def _object_schemas(node: object, path: tuple = ()):
+    """(path, schema) of every object the schema describes; ``if`` branches only select, so skipped."""
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "object" or "properties" in node or "additionalProperties" in node:
+        yield path, node
+    for key, child in node.get("properties", {}).items():
+        yield from _object_schemas(child, (*path, key))
+    if isinstance(node.get("additionalProperties"), dict):
+        yield from _object_schemas(node["additionalProperties"], (*path, "*"))
+    for keyword in ("then", "else", "items"):
+        yield from _object_schemas(node.get(keyword), path)
+
+
+def test_the_schema_admits_no_field_key_it_does_not_name_and_names_no_secret():
+    # What lets `validate` skip the secret-key walk for a document the schema accepts.
+    objects = list(_object_schemas(schema._inline_refs(schema.load_schema())))
+    assert {p for p, _ in objects} >= NAME_MAPS | {("streams", "*", "snapshots", "*", "schedule")}
+    for path, node in objects:
+        if path in NAME_MAPS:
+            assert isinstance(node["additionalProperties"], dict), path
+        else:
+            assert node.get("additionalProperties") is False, path
+        assert not [k for k in node.get("properties", {}) if credentials.is_secret_key(k)], path
+
+
+def test_a_secret_key_in_an_otherwise_valid_stream_is_still_refused(tmp_path: Path):
+    text = TENCENT.replace("{template: ten, window:", "{template: ten, api_token: x, window:", 1)
+    with pytest.raises(ManifestError) as caught:
+        load_and_validate([_write(tmp_path, text)])
+    (diag,) = caught.value.diagnostics
+    assert diag.path.endswith(".api_token") and diag.message == credentials.MESSAGE
+
+
 @pytest.mark.parametrize(("host", "loopback"), [
     ("127.0.0.1", True), ("127.9.9.9", True), ("::1", True), ("[::1]", True), ("localhost", True),
     ("emu.localhost", True), ("example.com", False), ("10.0.0.1", False), ("localhost.example.com", False),
