@@ -4,10 +4,10 @@ Each step returns the state entry to record (or None to forget the address); the
 commits it. Steps never decide anything the plan did not say, with one exception that the
 design requires: a create whose outcome is unknown looks the object up and adopts it before
 any retry, because Tencent has no idempotency token. The lookup never takes an object that
-state records at another address (``claimed``), and an adopted object, found after a lost
-answer or adopted by the plan, is brought to its desired status (started or paused) at once:
-what a create would have left behind. If that status change fails, the object is still
-recorded (`StepResult.error`), so the next plan knows it and only the status is left to do.
+state records at another address (``claimed``). A created object, and an adopted one (found
+after a lost answer or adopted by the plan), is brought to its desired status (started or
+paused) at once; if that status change fails, the object is still recorded
+(`StepResult.error`), so the next plan knows it and only the status is left to do.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _create(change: Change, provider: Provider, after: dict[str, Any], now: Call
     """Create, and after an unknown outcome list-and-adopt before trying again."""
     for attempt in range(1, CREATE_ATTEMPTS + 1):
         try:
-            return provider.create(change.kind, after), "created", None  # type: ignore[arg-type]
+            made = provider.create(change.kind, after)  # type: ignore[arg-type]
         except UnknownOutcome:
             found = provider.find(change.kind, after, now=now(), exclude=claimed)  # type: ignore[arg-type]
             if found is not None and found.remote_id in claimed:
@@ -116,6 +116,11 @@ def _create(change: Change, provider: Provider, after: dict[str, Any], now: Call
                 return obj, how, _after_adoption(obj.remote_id, error)
             if attempt == CREATE_ATTEMPTS:
                 raise
+            continue
+        # Created objects are brought to their status here, not by the provider, so one whose
+        # status change fails is still recorded and the next plan has only the status left to do.
+        obj, _, error = settle_status(change, provider, made, after)
+        return obj, "created", _after_adoption(obj.remote_id, error)
     raise AssertionError("unreachable")
 
 

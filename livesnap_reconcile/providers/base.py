@@ -75,7 +75,10 @@ class Provider(Protocol):
         ...
 
     def create(self, kind: Kind, attributes: Mapping[str, Any]) -> RemoteObject:
-        """Create one object. Raises `UnknownOutcome` when the response was lost."""
+        """Create one object, running: the applier stops one whose desired status is ``paused``.
+
+        Raises `UnknownOutcome` when the response was lost.
+        """
         ...
 
     def update(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> RemoteObject:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from livesnap_reconcile.emulator import FaultRule
+from livesnap_reconcile.emulator import FaultRule, Faults
 from tests.e2e.lost_answers import DroppingSandbox, counts, livesnap, measure, paused_jobs, twin_manifest
 
 CLEAN = {"orphan_tasks": 0, "shared_ids": 0, "orphan_jobs": 0, "wrong_status_jobs": 0, "duplicate_jobs": 0}
@@ -49,6 +49,30 @@ def test_a_job_whose_submit_answer_was_lost_is_paused_in_the_same_run(tmp_path):
         assert {j["Status"] for j in box.emulator.alibaba_jobs()} == {"paused"}
         recorded = json.loads(state.read_text())["resources"]
         assert {e["attributes"]["status"] for a, e in recorded.items() if a.startswith("job.")} == {"paused"}
+        assert _faults_of(counts(box.emulator, [state], paused_jobs(2))) == CLEAN
+
+
+def test_a_submitted_job_whose_stop_fails_is_recorded_and_only_the_stop_is_left_to_do(tmp_path):
+    # Before: the stop ran inside the submit, so its failure lost the submitted job from state.
+    rules = {"alibaba:SendLiveSnapshotJobCommand": FaultRule(drop_rate=1.0)}
+    with DroppingSandbox(rules=rules) as box:
+        manifest = tmp_path / "live.yaml"
+        manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
+        state = tmp_path / "state.json"
+        result = livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
+        assert result.exit_code == 1, result.output
+        assert "2 succeeded, 2 failed" in result.output, result.output  # the templates; the jobs' stops
+        assert "is recorded, but bringing it to its desired status failed" in result.output
+        recorded = json.loads(state.read_text())["resources"]
+        assert sorted(e["remote_id"] for a, e in recorded.items() if a.startswith("job.")) == sorted(
+            j["JobId"] for j in box.emulator.alibaba_jobs())
+        box.emulator.faults = Faults(rps=0)
+        plan = livesnap(tmp_path, "--state", str(state), "plan", str(manifest))
+        assert plan.exit_code == 0 and "to add" not in plan.output and "adopt" not in plan.output, plan.output
+        assert livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest)).exit_code == 0
+        assert len(box.emulator.alibaba_jobs()) == 2
+        again = livesnap(tmp_path, "--state", str(state), "plan", "--detailed-exitcode", str(manifest))
+        assert again.exit_code == 0, again.output
         assert _faults_of(counts(box.emulator, [state], paused_jobs(2))) == CLEAN
 
 

@@ -103,7 +103,8 @@ def test_alibaba_jobs_full_cycle(sandbox):
     running = ice.create("job", job_attrs(template_id))
     assert running.attributes == job_attrs(template_id) and running.status == "started"
     paused = ice.create("job", job_attrs(template_id, name="ls/ns/main/later/11112222", status="paused"))
-    assert paused.attributes["status"] == "paused"
+    assert paused.attributes["status"] == "started"  # submitted running; the applier stops it
+    assert ice.stop(paused.remote_id).attributes["status"] == "paused"
     assert ice.start(paused.remote_id).attributes["status"] == "started"
     assert ice.start(paused.remote_id).status == "started"  # already started: fine
     assert ice.stop(paused.remote_id).attributes["status"] == "paused"

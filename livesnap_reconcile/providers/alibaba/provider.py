@@ -168,10 +168,9 @@ class AlibabaProvider:
             return self._template_from(str(data["TemplateId"]), attributes)
         if kind == "job":
             data = self.client.rpc("SubmitLiveSnapshotJob", model.job_params(attributes, provider=self.name))
-            job_id = str(data["JobId"])
-            if attributes.get("status") == "paused":
-                return self.stop(job_id)
-            return model.starting(self._must_get(job_id))
+            # A job to be paused is submitted running and stopped by the applier afterwards, so a
+            # failed stop still leaves the submitted job recorded (ICE has no paused submit).
+            return model.starting(self._must_get(str(data["JobId"])))
         raise self._kind_error(kind)
 
     def update(self, kind: Kind, remote_id: str, attributes: Mapping[str, Any]) -> RemoteObject:
