@@ -7,7 +7,7 @@ apply never branches on either. Adding a code is a change to the plan document's
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class Reason(enum.StrEnum):
@@ -34,8 +34,7 @@ class Reason(enum.StrEnum):
 WAITING = frozenset({Reason.WAITING_FOR_STREAM})
 
 
-@dataclass(frozen=True)
-class Because:
+class Because(NamedTuple):
     """A reason: the code, and the sentence people read."""
 
     code: Reason

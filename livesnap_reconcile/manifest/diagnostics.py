@@ -8,8 +8,7 @@ it imports nothing heavier than the standard library so the CLI can import it ch
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 PathKey = str | int
@@ -27,8 +26,7 @@ def format_path(path: Sequence[PathKey]) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """A problem at ``file:line:column`` (1-based); ``path`` is the dotted manifest path or ``""``."""
 
     severity: Severity

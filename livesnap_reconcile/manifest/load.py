@@ -9,11 +9,10 @@ both places. It does not judge the content (that is `validate`) and does not exp
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from livesnap_reconcile.errors import ManifestError
 from livesnap_reconcile.manifest.diagnostics import Diagnostic, ManifestPath, format_path, sort_diagnostics
@@ -22,10 +21,10 @@ from livesnap_reconcile.manifest.yamlfile import Mark, ParsedFile, parse_bytes, 
 SECTIONS = ("providers", "templates", "streams")
 SINGLE_VALUES = ("version", "namespace")
 _KIND = {"providers": "provider", "templates": "template", "streams": "stream"}
+_NO_MARKS: Mapping[ManifestPath, Mark] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class LoadedManifest:
+class LoadedManifest(NamedTuple):
     """The merged plain data of a configuration and where each value came from.
 
     ``data`` holds only YAML scalars, lists and dicts (timestamps stay strings); defaults are
@@ -34,10 +33,21 @@ class LoadedManifest:
 
     data: dict[str, Any]
     files: tuple[Path, ...]
-    digest: str
-    marks: Mapping[ManifestPath, Mark] = field(default_factory=dict)
-    key_marks: Mapping[ManifestPath, Mark] = field(default_factory=dict)
+    contents: tuple[bytes, ...]  # each file's bytes, in file order
+    marks: Mapping[ManifestPath, Mark] = _NO_MARKS
+    key_marks: Mapping[ManifestPath, Mark] = _NO_MARKS
     warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """sha256 over each file's length and bytes, in file order: any edit changes it."""
+        import hashlib  # plan and apply need it, validate does not: OpenSSL costs it 3 ms to start
+
+        digest = hashlib.sha256()
+        for raw in self.contents:
+            digest.update(f"{len(raw)}\n".encode())
+            digest.update(raw)
+        return digest.hexdigest()
 
     def mark(self, path: Sequence[str | int]) -> Mark | None:
         """Where the value at ``path`` starts, as (file, line, column), 1-based."""
@@ -76,7 +86,7 @@ def load_manifest(paths: Sequence[str | Path]) -> LoadedManifest:
             pass  # a merge problem: report it from the marked parse below
         else:
             sources = _LazyMarks([(item.raw, item.display) for item in parsed])
-            return LoadedManifest(data=merged.data, files=tuple(files), digest=_digest(parsed),
+            return LoadedManifest(data=merged.data, files=tuple(files), contents=tuple(item.raw for item in parsed),
                                   marks=sources.table(0), key_marks=sources.table(1))
     parsed = [parse_bytes(item.raw, item.display) if item.raw and not item.errors else item for item in parsed]
     for item in parsed:
@@ -89,7 +99,7 @@ def load_manifest(paths: Sequence[str | Path]) -> LoadedManifest:
     if errors:
         errors = sort_diagnostics(errors)
         raise ManifestError(_summary(errors), diagnostics=errors)
-    return LoadedManifest(data=merged.data, files=tuple(files), digest=_digest(parsed),
+    return LoadedManifest(data=merged.data, files=tuple(files), contents=tuple(item.raw for item in parsed),
                           marks=merged.marks, key_marks=merged.key_marks)
 
 
@@ -121,15 +131,6 @@ def _collect(paths: Sequence[str | Path]) -> tuple[list[Path], list[Diagnostic]]
         else:
             errors.append(Diagnostic("error", str(path), 1, 1, "", "no such file or directory"))
     return sorted(found.values(), key=str), errors
-
-
-def _digest(parsed: list[ParsedFile]) -> str:
-    """sha256 over each file's length and bytes, in file order: any edit changes it."""
-    digest = hashlib.sha256()
-    for item in parsed:
-        digest.update(f"{len(item.raw)}\n".encode())
-        digest.update(item.raw)
-    return digest.hexdigest()
 
 
 class _Unlocated(Exception):

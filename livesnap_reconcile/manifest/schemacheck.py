@@ -14,8 +14,7 @@ invalid documents. ``$ref`` must already be inlined (`schema._inline_refs`).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from livesnap_reconcile.manifest.schemavalid import compile_valid
 from livesnap_reconcile.manifest.schemavalues import ANNOTATIONS, equal, is_type, regex
@@ -28,8 +27,7 @@ KNOWN = ANNOTATIONS | {
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     """One violation, shaped like `jsonschema.ValidationError` where `schema` looks."""
 
     validator: str

@@ -9,7 +9,6 @@ It reads no clock (``now`` is a parameter) and never expands the manifest.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -57,7 +56,7 @@ def load_and_validate(paths: Sequence[str | Path], *, now: datetime | None = Non
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ManifestError(f"invalid manifest: {errors[0]}{more}", diagnostics=errors)
-    return dataclasses.replace(loaded, warnings=tuple(d for d in diagnostics if not d.is_error))
+    return loaded._replace(warnings=tuple(d for d in diagnostics if not d.is_error))
 
 
 def _explained_by_typo(diagnostic: Diagnostic, found: list[Diagnostic]) -> bool:

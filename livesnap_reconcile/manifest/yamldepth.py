@@ -13,7 +13,7 @@ the exact depth check after composing still catches it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Indentation, then any "- " / "? " / ": " indicators of compact block collections.
 _LINE = re.compile(r"( *)((?:[-?:](?: +|$))*)")
@@ -24,21 +24,24 @@ _HEADER = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?$")  # a block scalar header ends 
 _DOCUMENT = re.compile(r"(?:---|\.\.\.)(?:\s|$)")
 
 
-@dataclass
-class _Open:
+class _Open(NamedTuple):
     column: int
     kind: str  # "map" or "seq"
 
 
-@dataclass
 class _Scan:
-    limit: int
-    stack: list[_Open] = field(default_factory=list)
-    flow: int = 0
-    quote: str = ""  # the quote character of a quoted scalar that continues on the next line
-    scalar_parent: int | None = None  # lines indented deeper than this belong to a block scalar
-    expect_child: bool = False  # the last line ended with "key:" or "-" and no value
-    found: tuple[int, int] | None = None
+    """Where one scan of a document stands, line by line."""
+
+    __slots__ = ("limit", "stack", "flow", "quote", "scalar_parent", "expect_child", "found")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.stack: list[_Open] = []
+        self.flow = 0
+        self.quote = ""  # the quote character of a quoted scalar that continues on the next line
+        self.scalar_parent: int | None = None  # lines indented deeper than this belong to a block scalar
+        self.expect_child = False  # the last line ended with "key:" or "-" and no value
+        self.found: tuple[int, int] | None = None
 
 
 def deepest_point(text: str, limit: int) -> tuple[int, int] | None:

@@ -11,7 +11,6 @@ manifest sections or merging (that is `load`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from livesnap_reconcile.manifest.diagnostics import Diagnostic, ManifestPath, format_path
-from livesnap_reconcile.manifest.yamldepth import deepest_point
 from livesnap_reconcile.manifest.yamlevents import plain_data
 from livesnap_reconcile.manifest.yamlsyntax import syntax_message
 
@@ -68,17 +66,19 @@ for _loader in LOADERS.values():
 _SCALARS = SafeConstructor()
 
 
-@dataclass
 class ParsedFile:
     """One file: its raw bytes (for the digest), plain data, and marks keyed by manifest path
     (empty when parsed without marks)."""
 
-    display: str
-    raw: bytes = b""
-    data: object = None
-    marks: dict[ManifestPath, Mark] = field(default_factory=dict)
-    key_marks: dict[ManifestPath, Mark] = field(default_factory=dict)
-    errors: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ("display", "raw", "data", "marks", "key_marks", "errors")
+
+    def __init__(self, display: str, raw: bytes = b"") -> None:
+        self.display = display
+        self.raw = raw
+        self.data: object = None
+        self.marks: dict[ManifestPath, Mark] = {}
+        self.key_marks: dict[ManifestPath, Mark] = {}
+        self.errors: list[Diagnostic] = []
 
 
 class _Refused(Exception):
@@ -157,6 +157,8 @@ def _decode(raw: bytes) -> str:
 
 
 def _compose(text: str) -> Node | None:
+    from livesnap_reconcile.manifest.yamldepth import deepest_point  # only documents read with marks
+
     deep = deepest_point(text, MAX_DEPTH)
     if deep:
         raise _Refused(*deep, _TOO_DEEP)

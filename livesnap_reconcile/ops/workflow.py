@@ -63,7 +63,7 @@ def _compute_plan(session: Session, backend, *, do_refresh: bool, targets: Seque
     loaded, desired = load_desired(session, now=now)
     # Expanded, the manifest's plain data is not read again; at fleet scale it is ~80 MB that
     # would stay alive through the state read, the refresh and the plan.
-    loaded = replace(loaded, data={})
+    loaded = loaded._replace(data={})
     state = backend.read() or State.new()
     providers = build_providers(session, desired.providers)
     check_endpoints(state, endpoints(providers))

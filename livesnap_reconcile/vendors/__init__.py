@@ -8,14 +8,15 @@ line in `_VENDORS`. The kinds are collected on the first question about one (see
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from livesnap_reconcile.errors import LivesnapError
 from livesnap_reconcile.vendors import alibaba, tencent
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules
 from livesnap_reconcile.vendors.registration import Vendor
 
-# Imported here, before `def spec`, and not first by a kind's module later: importing a submodule
-# sets it as the package's attribute, which would replace the function `spec` below.
-from livesnap_reconcile.vendors.spec import KindSpec
+if TYPE_CHECKING:  # built with the kinds, on first use: validating a manifest needs only the rules
+    from livesnap_reconcile.vendors.kind_spec import KindSpec
 
 _VENDORS: tuple[Vendor, ...] = (alibaba.VENDOR, tencent.VENDOR)
 

@@ -9,30 +9,34 @@ manifest needs only the rules, not the kind specs and the resource model behind 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cache
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules
 
 if TYPE_CHECKING:
-    from livesnap_reconcile.vendors.spec import KindSpec
+    from livesnap_reconcile.vendors.kind_spec import KindSpec
 
 
-@dataclass(frozen=True)
-class Vendor:
+class Vendor(NamedTuple):
     rules: ManifestRules
     make_kinds: Callable[[], tuple[KindSpec, ...]]  # imports and builds the kind specs
     client: str  # the package of the API client
     default_endpoint: Callable[[str], str]  # region -> the public endpoint
     rates: Mapping[str, float]  # documented or conservative requests/second per action group
     # A vendor with several sites (separate hosts and API sets): site -> its public endpoint.
-    site_endpoints: Mapping[str, str] = field(default_factory=dict)
+    site_endpoints: Mapping[str, str] = MappingProxyType({})
 
-    @cached_property
+    @property
     def kinds(self) -> tuple[KindSpec, ...]:
-        return self.make_kinds()
+        return _built(self.make_kinds)
 
     @property
     def name(self) -> str:
         return self.rules.vendor
+
+
+@cache
+def _built(make_kinds: Callable[[], tuple[KindSpec, ...]]) -> tuple[KindSpec, ...]:
+    return make_kinds()

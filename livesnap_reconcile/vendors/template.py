@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from livesnap_reconcile.vendors.spec import KindSpec
+from livesnap_reconcile.vendors.kind_spec import KindSpec
 
 
 class TemplateSpec(KindSpec):

@@ -24,7 +24,7 @@ EXAMPLES = Path(__file__).parents[2] / "examples" / "manifests"
 # What validating must not load. Each is either another command's business (click parses those),
 # or what plan and apply need of a vendor (kind specs, expansion, the resource model, clients).
 VALIDATE_MUST_NOT_IMPORT = (
-    "click", "httpx", "deepdiff", "jsonschema", "psycopg", "difflib",
+    "click", "httpx", "deepdiff", "jsonschema", "psycopg", "difflib", "dataclasses", "inspect", "hashlib",
     "livesnap_reconcile.cli.main", "livesnap_reconcile.ops", "livesnap_reconcile.plan", "livesnap_reconcile.apply",
     "livesnap_reconcile.state", "livesnap_reconcile.providers", "livesnap_reconcile.emulator",
     "livesnap_reconcile.resources", "livesnap_reconcile.core.expansion", "livesnap_reconcile.manifest.expand",

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 
 from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
-from livesnap_reconcile.vendors.alibaba.names import job_name_prefix
-from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
+from livesnap_reconcile.vendors.alibaba.jobname import job_name_prefix
+from livesnap_reconcile.vendors.kind_spec import Attributes, KindSpec, Retirement, StatusDrift
 
 # Recorded on a job whose last start or restart found its stream not live (never sent to ICE).
 WAITING = "waiting_for_stream"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from livesnap_reconcile.vendors.alibaba.names import job_name_prefix
+from livesnap_reconcile.vendors.alibaba.jobname import job_name_prefix
 from livesnap_reconcile.vendors.manifest_rules import ManifestRules, Path, Problem, err, required
 
 if TYPE_CHECKING:

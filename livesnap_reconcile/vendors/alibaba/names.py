@@ -13,18 +13,13 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from livesnap_reconcile.core.names import manifest_template_ref
+from livesnap_reconcile.vendors.alibaba.jobname import job_name_prefix
 
 DIGEST_LENGTH = 8
-JOB_NAME_ROOT = "ls"
 # What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) uses, built once:
 # dumps builds a new encoder per call when given options, and a fleet digests every job.
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _quote = encode_basestring  # how that encoder spells a string (ensure_ascii=False)
-
-
-def job_name_prefix(namespace: str) -> str:
-    """The prefix every JobName livesnap creates in ``namespace`` starts with (for discovery)."""
-    return f"{JOB_NAME_ROOT}/{namespace}/"
 
 
 def job_address(stream: str, snapshot: str) -> str:

@@ -9,7 +9,7 @@ from livesnap_reconcile.vendors.registration import Vendor
 from livesnap_reconcile.vendors.tencent.manifest import TencentRules
 
 if TYPE_CHECKING:
-    from livesnap_reconcile.vendors.spec import KindSpec
+    from livesnap_reconcile.vendors.kind_spec import KindSpec
 
 
 def _kinds() -> tuple[KindSpec, ...]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from livesnap_reconcile.resources import RemoteObject
-from livesnap_reconcile.vendors.spec import Attributes, KindSpec
+from livesnap_reconcile.vendors.kind_spec import Attributes, KindSpec
 
 KIND = "rule"
 

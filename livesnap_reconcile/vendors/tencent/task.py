@@ -13,7 +13,7 @@ from typing import Any
 
 from livesnap_reconcile.core.reasons import Because, Reason
 from livesnap_reconcile.resources import RemoteObject
-from livesnap_reconcile.vendors.spec import Attributes, KindSpec, Retirement, StatusDrift
+from livesnap_reconcile.vendors.kind_spec import Attributes, KindSpec, Retirement, StatusDrift
 
 RESOLVE_SLACK = 60  # seconds a task's remote start may precede its scheduled start and still match
 

@@ -9,8 +9,7 @@ Specs are pure: no I/O, no clock (``now`` is always a parameter).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from livesnap_reconcile.core.reasons import Because, Reason
 
@@ -20,16 +19,14 @@ if TYPE_CHECKING:  # the resource model is not loaded to validate a manifest
 Attributes = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Retirement:
+class Retirement(NamedTuple):
     """How a recorded object that the manifest no longer wants leaves: deleted, or only forgotten."""
 
     forget: bool
     because: Because
 
 
-@dataclass(frozen=True)
-class StatusDrift:
+class StatusDrift(NamedTuple):
     """A lifecycle change made outside livesnap (``what`` as in `plan.model.Drift`)."""
 
     what: str
