@@ -73,6 +73,10 @@ def load_inputs(size: int) -> synth.Fleet:
 
 
 def run_pure(size: int, *, repeat: int) -> dict[str, Any]:
+    """Expand and plan ``size`` from refreshed data, timed as `ops.workflow.compute_plan` runs them:
+    with the cyclic collector paused (left on, it walks the fleet's inputs again and again, and
+    at 100k that doubles the expansion's time)."""
+    from livesnap_reconcile.core.collector import collector_paused
     from livesnap_reconcile.manifest.expand import expand
     from livesnap_reconcile.plan.planner import make_plan
 
@@ -84,8 +88,9 @@ def run_pure(size: int, *, repeat: int) -> dict[str, Any]:
         desired = plan = None
         gc.collect()
         w, c = time.perf_counter(), time.process_time()
-        desired = expand(fleet.data, now=fleet.now)
-        plan = make_plan(desired, fleet.state.resources, fleet.remote, now=fleet.now)
+        with collector_paused():
+            desired = expand(fleet.data, now=fleet.now)
+            plan = make_plan(desired, fleet.state.resources, fleet.remote, now=fleet.now)
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
     peak_untraced = peak_rss_mb()  # before tracemalloc, whose own bookkeeping costs memory

@@ -41,8 +41,9 @@ class UnknownKind(LivesnapError):
 
 
 def spec(kind: str) -> KindSpec:
+    # Asked several times per resource by the planner: the common case skips a call.
     try:
-        return _all_kinds()[kind]
+        return (_KINDS if _KINDS is not None else _all_kinds())[kind]
     except KeyError:
         raise UnknownKind(f"unknown resource kind {kind!r} (known: {', '.join(sorted(_all_kinds()))})") from None
 
