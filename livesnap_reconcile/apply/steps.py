@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from livesnap_reconcile.errors import Invalid, ProviderError, UnknownOutcome
+from livesnap_reconcile.errors import Invalid, ProviderError, Retryable, UnknownOutcome
 from livesnap_reconcile.plan.model import Action, Change
 from livesnap_reconcile.providers.base import Provider
 from livesnap_reconcile.resources import RemoteObject
@@ -40,11 +40,26 @@ def settle_status(change: Change, provider: Provider, obj: RemoteObject,
     action = spec(change.kind).adopted_status_action(obj, desired)
     if action is None:
         return obj, "", None
+    done = "started" if action == "start" else "stopped"
     try:
         settled = provider.start(obj.remote_id) if action == "start" else provider.stop(obj.remote_id)
+    except Retryable as exc:
+        # The command may have been carried out with only its answer lost: read the object
+        # before calling it a failure, so state records the status it really has.
+        now = _reread(change, provider, obj.remote_id)
+        if now is not None and spec(change.kind).adopted_status_action(now, desired) is None:
+            return now, done, None
+        return obj, "", exc
     except ProviderError as exc:
         return obj, "", exc
-    return settled, "started" if action == "start" else "stopped", None
+    return settled, done, None
+
+
+def _reread(change: Change, provider: Provider, remote_id: str) -> RemoteObject | None:
+    try:
+        return provider.get(change.kind, remote_id)  # type: ignore[arg-type]
+    except ProviderError:
+        return None
 
 
 def execute(change: Change, provider: Provider, *, template_ids: Mapping[str, str], now: Callable[[], int],

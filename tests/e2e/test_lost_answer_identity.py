@@ -54,7 +54,7 @@ def test_a_job_whose_submit_answer_was_lost_is_paused_in_the_same_run(tmp_path):
 
 def test_a_submitted_job_whose_stop_fails_is_recorded_and_only_the_stop_is_left_to_do(tmp_path):
     # Before: the stop ran inside the submit, so its failure lost the submitted job from state.
-    rules = {"alibaba:SendLiveSnapshotJobCommand": FaultRule(drop_rate=1.0)}
+    rules = {"alibaba:SendLiveSnapshotJobCommand": FaultRule(fail_rate=1.0)}
     with DroppingSandbox(rules=rules) as box:
         manifest = tmp_path / "live.yaml"
         manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
@@ -68,11 +68,28 @@ def test_a_submitted_job_whose_stop_fails_is_recorded_and_only_the_stop_is_left_
             j["JobId"] for j in box.emulator.alibaba_jobs())
         box.emulator.faults = Faults(rps=0)
         plan = livesnap(tmp_path, "--state", str(state), "plan", str(manifest))
-        assert plan.exit_code == 0 and "to add" not in plan.output and "adopt" not in plan.output, plan.output
+        assert "Plan: 0 to add, 2 to change, 0 to destroy." in plan.output and "adopt" not in plan.output, plan.output
+        assert plan.output.count("will be stopped") == 2, plan.output
         assert livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest)).exit_code == 0
         assert len(box.emulator.alibaba_jobs()) == 2
         again = livesnap(tmp_path, "--state", str(state), "plan", "--detailed-exitcode", str(manifest))
         assert again.exit_code == 0, again.output
+        assert _faults_of(counts(box.emulator, [state], paused_jobs(2))) == CLEAN
+
+
+def test_a_stop_whose_answer_was_lost_is_read_back_and_counts_as_done(tmp_path):
+    rules = {"alibaba:SendLiveSnapshotJobCommand": FaultRule(drop_rate=1.0)}
+    with DroppingSandbox(rules=rules) as box:
+        manifest = tmp_path / "live.yaml"
+        manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
+        state = tmp_path / "state.json"
+        result = livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
+        assert result.exit_code == 0, result.output
+        recorded = json.loads(state.read_text())["resources"]
+        assert {e["attributes"]["status"] for a, e in recorded.items() if a.startswith("job.")} == {"paused"}
+        box.emulator.faults = Faults(rps=0)
+        plan = livesnap(tmp_path, "--state", str(state), "plan", "--detailed-exitcode", str(manifest))
+        assert plan.exit_code == 0 and "changed outside" not in plan.output, plan.output
         assert _faults_of(counts(box.emulator, [state], paused_jobs(2))) == CLEAN
 
 
