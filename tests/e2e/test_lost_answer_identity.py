@@ -3,7 +3,9 @@
 What we test here, counted on the emulator's own store (`tests.e2e.lost_answers`): two snapshots
 of one identity (same stream, window and template) under dropped create answers each record
 their own task; an ICE job whose submit answer was lost is found and paused in the same run when
-its schedule says so; a job adopted by the plan is brought to its desired status too; adoption
+its schedule says so; a job whose stop fails stays recorded with only the stop left to do, and
+one whose stop answer was lost is read back as paused; a job adopted by the plan is brought to
+its desired status too; adoption
 after a lost state file gives each of two tasks ending together its own one; and a property:
 lost answers at random never leave a duplicate, an unrecorded object or a wrong status.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,29 +40,35 @@ def test_twin_snapshots_and_paused_jobs_under_half_lost_answers_end_clean_in_one
     assert plan_exit == 0
 
 
-def test_a_job_whose_submit_answer_was_lost_is_paused_in_the_same_run(tmp_path):
-    rules = {"alibaba:SubmitLiveSnapshotJob": FaultRule(drop_rate=1.0)}
+@contextmanager
+def _two_paused_jobs_applied(tmp_path: Path, rules: dict[str, FaultRule] | None = None):
+    """(sandbox, manifest, state, apply result) after one apply of two jobs paused on this day."""
     with DroppingSandbox(rules=rules) as box:
         manifest = tmp_path / "live.yaml"
         manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
         state = tmp_path / "state.json"
-        result = livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
+        yield box, manifest, state, livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
+
+
+def _recorded_job_statuses(state: Path) -> set[str]:
+    recorded = json.loads(state.read_text())["resources"]
+    return {e["attributes"]["status"] for a, e in recorded.items() if a.startswith("job.")}
+
+
+def test_a_job_whose_submit_answer_was_lost_is_paused_in_the_same_run(tmp_path):
+    rules = {"alibaba:SubmitLiveSnapshotJob": FaultRule(drop_rate=1.0)}
+    with _two_paused_jobs_applied(tmp_path, rules) as (box, _, state, result):
         assert result.exit_code == 0, result.output
         assert "found after a lost response, then stopped" in result.output
         assert {j["Status"] for j in box.emulator.alibaba_jobs()} == {"paused"}
-        recorded = json.loads(state.read_text())["resources"]
-        assert {e["attributes"]["status"] for a, e in recorded.items() if a.startswith("job.")} == {"paused"}
+        assert _recorded_job_statuses(state) == {"paused"}
         assert _faults_of(counts(box.emulator, [state], paused_jobs(2))) == CLEAN
 
 
 def test_a_submitted_job_whose_stop_fails_is_recorded_and_only_the_stop_is_left_to_do(tmp_path):
     # Before: the stop ran inside the submit, so its failure lost the submitted job from state.
     rules = {"alibaba:SendLiveSnapshotJobCommand": FaultRule(fail_rate=1.0)}
-    with DroppingSandbox(rules=rules) as box:
-        manifest = tmp_path / "live.yaml"
-        manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
-        state = tmp_path / "state.json"
-        result = livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
+    with _two_paused_jobs_applied(tmp_path, rules) as (box, manifest, state, result):
         assert result.exit_code == 1, result.output
         assert "2 succeeded, 2 failed" in result.output, result.output  # the templates; the jobs' stops
         assert "is recorded, but bringing it to its desired status failed" in result.output
@@ -79,14 +88,9 @@ def test_a_submitted_job_whose_stop_fails_is_recorded_and_only_the_stop_is_left_
 
 def test_a_stop_whose_answer_was_lost_is_read_back_and_counts_as_done(tmp_path):
     rules = {"alibaba:SendLiveSnapshotJobCommand": FaultRule(drop_rate=1.0)}
-    with DroppingSandbox(rules=rules) as box:
-        manifest = tmp_path / "live.yaml"
-        manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
-        state = tmp_path / "state.json"
-        result = livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest))
+    with _two_paused_jobs_applied(tmp_path, rules) as (box, manifest, state, result):
         assert result.exit_code == 0, result.output
-        recorded = json.loads(state.read_text())["resources"]
-        assert {e["attributes"]["status"] for a, e in recorded.items() if a.startswith("job.")} == {"paused"}
+        assert _recorded_job_statuses(state) == {"paused"}
         box.emulator.faults = Faults(rps=0)
         plan = livesnap(tmp_path, "--state", str(state), "plan", "--detailed-exitcode", str(manifest))
         assert plan.exit_code == 0 and "changed outside" not in plan.output, plan.output
@@ -94,11 +98,8 @@ def test_a_stop_whose_answer_was_lost_is_read_back_and_counts_as_done(tmp_path):
 
 
 def test_a_job_adopted_by_the_plan_is_brought_to_its_desired_status_in_the_same_run(tmp_path):
-    with DroppingSandbox() as box:
-        manifest = tmp_path / "live.yaml"
-        manifest.write_text(twin_manifest(box.url, streams=0, jobs=2))
-        state = tmp_path / "state.json"
-        assert livesnap(tmp_path, "--state", str(state), "apply", "--auto-approve", str(manifest)).exit_code == 0
+    with _two_paused_jobs_applied(tmp_path) as (box, manifest, state, first):
+        assert first.exit_code == 0, first.output
         for job in box.emulator.alibaba_jobs():
             box.emulator.alibaba_set_job_status(job["JobId"], "started")  # by hand, outside its window
         state.unlink()
