@@ -5,9 +5,9 @@ of one identity (same stream, window and template) under dropped create answers 
 their own task; an ICE job whose submit answer was lost is found and paused in the same run when
 its schedule says so; a job whose stop fails stays recorded with only the stop left to do, and
 one whose stop answer was lost is read back as paused; a job adopted by the plan is brought to
-its desired status too; adoption
-after a lost state file gives each of two tasks ending together its own one; and a property:
-lost answers at random never leave a duplicate, an unrecorded object or a wrong status.
+its desired status too; adoption after a lost state file gives each of two tasks ending
+together its own one; and a property: lost answers at random never leave a duplicate, an
+unrecorded object or a wrong status.
 """
 
 from __future__ import annotations
