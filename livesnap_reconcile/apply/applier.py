@@ -20,7 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from livesnap_reconcile.apply.commit import GroupCommitter
 from livesnap_reconcile.apply.pool import MAX_WORKERS, workers_for
@@ -77,9 +77,16 @@ class Applier:
         self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
         self._identity_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._identity_locks_lock = threading.Lock()
+        self._restarts_after: dict[str, list[str]] = {}  # an update -> the restarts that wait for it
 
     def apply(self, plan: Plan) -> Report:
         changes = {c.address: c for c in plan.changes}
+        self._restarts_after = defaultdict(list)
+        for c in changes.values():
+            if c.action is Action.RESTART:
+                for dep in c.depends_on:
+                    if dep in changes and changes[dep].action is Action.UPDATE:
+                        self._restarts_after[dep].append(c.address)
         deps = {a: {d for d in c.depends_on if d in changes} for a, c in changes.items()}
         dependents: dict[str, set[str]] = defaultdict(set)
         for a, ds in deps.items():
@@ -166,6 +173,8 @@ class Applier:
                 template_ids = {a: e.remote_id for a, e in state.resources.items() if spec(e.kind).referenced}
                 claimed = frozenset(e.remote_id for a, e in state.resources.items()
                                     if e.kind == change.kind and a != change.address)
+                if change.action is Action.UPDATE:
+                    self._mark_restarts_due(self._restarts_after.get(change.address, ()))
                 result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
                                  previous=previous, claimed=claimed)
                 self._commit(change.address, result.entry)
@@ -190,6 +199,15 @@ class Applier:
             return Outcome(change.address, change.action.value, "failed",
                            f"internal error: {type(exc).__name__}: {exc}", change.remote_id,
                            time.monotonic() - started)
+
+    def _mark_restarts_due(self, addresses: Iterable[str]) -> None:
+        """Before an update that running objects take only by a restart, record them as due one:
+        a restart that then fails, or never runs, is planned again (`KindSpec.restart_marker`)."""
+        for address in addresses:
+            entry = self._committer.state.resources.get(address)
+            marker = spec(entry.kind).restart_marker if entry is not None else None
+            if entry is not None and marker and not entry.attributes.get(marker):
+                self._commit(address, replace(entry, attributes={**entry.attributes, marker: True}))
 
     @contextmanager
     def _one_per_identity(self, change: Change) -> Iterator[None]:

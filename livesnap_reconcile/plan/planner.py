@@ -19,7 +19,7 @@ from livesnap_reconcile.plan import compare
 from livesnap_reconcile.plan.guards import protected_addresses
 from livesnap_reconcile.plan.model import Action, Change, Drift, Plan
 from livesnap_reconcile.resources import DesiredState, RemoteObject, Resource
-from livesnap_reconcile.vendors import spec
+from livesnap_reconcile.vendors import kinds, spec
 
 
 class Recorded(Protocol):
@@ -258,23 +258,32 @@ class _Context:
         updated = {c.address: paths for c in changes if spec(c.kind).referenced and c.action is Action.UPDATE
                    and c.address in self.recorded
                    and (paths := compare.attribute_diff(c.kind, self.recorded[c.address].attributes, c.after)[0])}
-        if not updated:
+        due = self._restarts_due()
+        if not updated and not due:
             return []
         busy = {c.address for c in changes}
         out: list[Change] = []
         for address in sorted(self.desired):
             d, e = self.desired[address], self.recorded.get(address)
             ref = spec(d.kind).reference(d.attributes).get("ref")
-            if ref not in updated or address in busy or e is None:
+            if (ref not in updated and address not in due) or address in busy or e is None or not ref:
                 continue
             obj = self.remote_by_id.get((e.provider, e.kind, e.remote_id)) if self.refreshed else None
             current = dict(obj.attributes) if obj is not None else dict(e.attributes)
-            because = spec(d.kind).restart_reason(current, d.attributes, ref, changed=updated[ref])
+            kind = spec(d.kind)
+            because = kind.restart_reason(current, d.attributes, ref, changed=updated[ref]) if ref in updated else None
+            if because is None and address in due:
+                because = kind.restart_still_due(current, d.attributes, ref)
             if because is not None:
                 out.append(Change(address, Action.RESTART, d.kind, d.provider, because.text, before=current,
                                   after=self.resolve(d.kind, d.attributes), remote_id=e.remote_id,
                                   depends_on=(ref,), reason_code=because.code))
         return out
+
+    def _restarts_due(self) -> set[str]:
+        """Recorded objects an earlier apply marked for a restart it did not complete."""
+        markers = {k: m for k in kinds() if (m := spec(k).restart_marker)}
+        return {a for a, e in self.recorded.items() if (m := markers.get(e.kind)) and e.attributes.get(m)}
 
     def _replaced_job_successor(self, d: Resource, after: Mapping[str, Any],
                                 obj: RemoteObject | None) -> Change | None:

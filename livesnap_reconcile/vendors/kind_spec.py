@@ -61,6 +61,10 @@ class KindSpec:
     shape: Mapping[str, tuple[type | None, ...]] = {}
     # The attribute holding a reference to a `referenced` object: ``{"ref": address}`` or ``{"id": id}``.
     reference_field: str | None = None
+    # Set in state on an object before the update of what it refers to, when that update reaches
+    # it only by a restart (see `restart_reason`); the restart's own entry drops it, so a restart
+    # that failed or never ran is planned again (None: objects of this kind never restart).
+    restart_marker: str | None = None
 
     def shared_with(self, other: KindSpec) -> KindSpec:
         """The one spec of a kind that two vendors register (the default: the first one's)."""
@@ -159,6 +163,10 @@ class KindSpec:
         None (the default): an update of the referenced object reaches this one by itself, or it is
         not running. A kind whose objects copy their template's settings when they start says why.
         """
+        return None
+
+    def restart_still_due(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
+        """Why an object recorded with `restart_marker` is restarted now (None: it need not be)."""
         return None
 
     def waiting_note(self, attributes: Attributes) -> str | None:

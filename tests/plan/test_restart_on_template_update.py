@@ -116,3 +116,35 @@ def test_a_template_rename_alone_restarts_nothing():
     remote = [remote_of(state[ATPL.address]), remote_of(state[j.address], vstatus="started", status="started")]
     plan = make_plan(desired(ATPL, j), state, remote, now=NOW)
     assert actions(plan) == [(ATPL.address, Action.UPDATE)]
+
+
+def _plan_after_an_unfinished_restart(*, desired_status="started", remote_status="started", marked=True):
+    """State after an apply updated the template (recorded as desired) but did not restart the job."""
+    j = job(status="started")
+    marker = {"restart_due": True} if marked else {}
+    state = {ATPL.address: entry(ATPL, "tpl-a"), j.address: entry(j, "J1", attributes=marker)}
+    remote = [remote_of(state[ATPL.address]),
+              remote_of(state[j.address], vstatus=remote_status, status=remote_status)]
+    for obj in remote:
+        obj.attributes.pop("restart_due", None)  # the vendor knows nothing of it
+    return make_plan(desired(ATPL, job(status=desired_status)), state, remote, now=NOW)
+
+
+def test_a_job_recorded_as_due_a_restart_is_restarted_by_a_later_plan():
+    plan = _plan_after_an_unfinished_restart()
+    assert actions(plan) == [("job.main.snap", Action.RESTART)]
+    assert plan.changes[0].reason_code is Reason.TEMPLATE_UPDATED and "earlier apply" in plan.changes[0].reason
+    assert actions(_plan_after_an_unfinished_restart(marked=False)) == []
+
+
+def test_a_job_due_a_restart_that_is_not_running_gets_no_restart():
+    # Stopping or starting it takes the template; a paused job picks it up when it starts.
+    assert actions(_plan_after_an_unfinished_restart(desired_status="paused")) == [("job.main.snap", Action.STOP)]
+    assert actions(_plan_after_an_unfinished_restart(remote_status="paused")) == [("job.main.snap", Action.START)]
+
+
+def test_the_restart_marker_is_never_a_difference():
+    assert actions(make_plan(desired(ATPL, job()), {
+        ATPL.address: entry(ATPL, "tpl-a"),
+        "job.main.snap": entry(job(), "J1", attributes={"restart_due": True})}, None, now=NOW)) == [
+        ("job.main.snap", Action.RESTART)]

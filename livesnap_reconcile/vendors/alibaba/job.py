@@ -23,6 +23,8 @@ from livesnap_reconcile.vendors.kind_spec import Attributes, KindSpec, Retiremen
 WAITING = "waiting_for_stream"
 WAITING_NOTE = ("waiting for its stream to go live: ICE answered the start with StreamNotFound; "
                 "the next apply starts it again")
+# Recorded on a running job before its template is updated, until the job is restarted.
+RESTART_DUE = "restart_due"
 
 
 
@@ -36,8 +38,9 @@ class JobSpec(KindSpec):
     # ICE cannot rename a job, and our JobName only derives from the fields above (namespace,
     # address and their digest), so the name alone is never a difference: a job imported from
     # the console keeps its own name, recorded as the vendor has it.
-    ignored = frozenset({"status", "name", WAITING})
+    ignored = frozenset({"status", "name", WAITING, RESTART_DUE})
     reference_field = "template"
+    restart_marker = RESTART_DUE
     deletable = False
     shape = {"name": (str,), "rtmp_url": (str,), "output": (Mapping,), "template": (Mapping,),
              "callback_url": (str, None), "status": (str,)}
@@ -88,6 +91,12 @@ class JobSpec(KindSpec):
             return None  # a renamed template (one imported from the console) takes no snapshot differently
         return Because(Reason.TEMPLATE_UPDATED, f"{reference} is updated in this plan; ICE copies a template "
                        "into a job when it starts, so the running job is restarted to take the change")
+
+    def restart_still_due(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
+        if current.get("status") != "started" or desired.get("status") != "started":
+            return None  # a job that is not running picks the template up when it starts
+        return Because(Reason.TEMPLATE_UPDATED, f"{reference} was updated by an earlier apply that did not "
+                       "restart this job; ICE copies a template into a job when it starts")
 
     def waiting_note(self, attributes: Attributes) -> str | None:
         return WAITING_NOTE if attributes.get(WAITING) else None
