@@ -46,7 +46,7 @@ class ProviderConfig:
     site: str | None = None  # the vendor's site (Tencent: china or international); None: its default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per object: a fleet holds hundreds of thousands
 class Resource:
     """A desired object, computed from the manifest at one instant."""
 
@@ -97,7 +97,7 @@ class DesiredState:
     deferred_summary: DeferredSummary | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per object: a fleet holds hundreds of thousands
 class RemoteObject:
     """A vendor object as a provider sees it, normalised to the attribute shapes above.
 
@@ -113,7 +113,7 @@ class RemoteObject:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per object: a fleet holds hundreds of thousands
 class Known:
     """A managed object as recorded in state, handed to a provider's refresh."""
 

@@ -59,7 +59,7 @@ CHANGES = {Action.UPDATE, Action.START, Action.STOP, Action.RESTART}
 DESTROYS = {Action.DELETE, Action.REPLACE}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per object: a fleet holds hundreds of thousands
 class Change:
     """One step of a plan.
 
@@ -117,7 +117,7 @@ class Change:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per object: a fleet holds hundreds of thousands
 class Drift:
     """Something changed outside livesnap: remote differs from what state recorded.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from livesnap_reconcile.core.reasons import Because, Reason
@@ -346,6 +347,6 @@ def _with_dependencies(changes: list[Change], recorded: Mapping[str, Recorded]) 
         if spec(c.kind).referenced and c.action is Action.DELETE:
             deps = tuple(sorted(users.get(c.address, ())))
         if deps != c.depends_on:
-            c = Change(**{**c.__dict__, "depends_on": deps})
+            c = replace(c, depends_on=deps)
         out.append(c)
     return out

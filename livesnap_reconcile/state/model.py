@@ -80,7 +80,7 @@ def _attributes_problem(address: str, fields: Mapping[str, Any]) -> str | None:
     return f"resource {address}: {problem}" if problem else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per object: a fleet holds hundreds of thousands
 class StateEntry:
     """One managed remote object. ``attributes`` uses the shapes documented in `resources`;
     ``created_at`` is Unix seconds; ``status`` is the vendor lifecycle word last seen."""
