@@ -77,16 +77,15 @@ class Applier:
         self._abort = threading.Event()  # our own: a state failure must not trip the caller's event
         self._identity_locks: dict[tuple[str, ...], threading.Lock] = {}
         self._identity_locks_lock = threading.Lock()
-        self._restarts_after: dict[str, list[str]] = {}  # an update -> the restarts that wait for it
 
     def apply(self, plan: Plan) -> Report:
         changes = {c.address: c for c in plan.changes}
-        self._restarts_after = defaultdict(list)
+        restarts_after: dict[str, list[str]] = defaultdict(list)  # an update -> the restarts waiting for it
         for c in changes.values():
             if c.action is Action.RESTART:
                 for dep in c.depends_on:
                     if dep in changes and changes[dep].action is Action.UPDATE:
-                        self._restarts_after[dep].append(c.address)
+                        restarts_after[dep].append(c.address)
         deps = {a: {d for d in c.depends_on if d in changes} for a, c in changes.items()}
         dependents: dict[str, set[str]] = defaultdict(set)
         for a, ds in deps.items():
@@ -120,7 +119,8 @@ class Applier:
                 while ready and len(running) < limit and not self._halted():
                     address = ready.pop(0)
                     waiting.pop(address, None)
-                    running[pool.submit(self._run_one, changes[address], address in protected)] = address
+                    running[pool.submit(self._run_one, changes[address], address in protected,
+                                        restarts_after.get(address, ()))] = address
                 self.peak_workers = max(self.peak_workers, len(running))
                 if not running:
                     break
@@ -159,7 +159,7 @@ class Applier:
     def _halted(self) -> bool:
         return self._stop.is_set() or self._abort.is_set()
 
-    def _run_one(self, change: Change, protected: bool) -> Outcome:
+    def _run_one(self, change: Change, protected: bool, restarts: Iterable[str] = ()) -> Outcome:
         started = time.monotonic()
         provider = self._providers.get(change.provider)
         try:
@@ -173,8 +173,7 @@ class Applier:
                 template_ids = {a: e.remote_id for a, e in state.resources.items() if spec(e.kind).referenced}
                 claimed = frozenset(e.remote_id for a, e in state.resources.items()
                                     if e.kind == change.kind and a != change.address)
-                if change.action is Action.UPDATE:
-                    self._mark_restarts_due(self._restarts_after.get(change.address, ()))
+                self._mark_restarts_due(restarts)  # the restarts waiting for this update, if any
                 result = execute(change, provider, template_ids=template_ids, now=self._now, protected=protected,
                                  previous=previous, claimed=claimed)
                 self._commit(change.address, result.entry)

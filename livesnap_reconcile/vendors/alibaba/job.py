@@ -28,6 +28,12 @@ RESTART_DUE = "restart_due"
 
 
 
+def _running(current: Attributes, desired: Attributes) -> bool:
+    """Running and to stay so: only such a job needs a restart (one not running picks the
+    template up when it starts)."""
+    return current.get("status") == "started" and desired.get("status") == "started"
+
+
 def _paused(attributes: Attributes) -> bool:
     return attributes.get("status") == "paused"
 
@@ -85,16 +91,16 @@ class JobSpec(KindSpec):
 
     def restart_reason(self, current: Attributes, desired: Attributes, reference: str, *,
                        changed: Sequence[str]) -> Because | None:
-        if current.get("status") != "started" or desired.get("status") != "started":
-            return None  # a job that is not running picks the template up when it starts
+        if not _running(current, desired):
+            return None
         if all(path.split(".", 1)[0] == "name" for path in changed):
             return None  # a renamed template (one imported from the console) takes no snapshot differently
         return Because(Reason.TEMPLATE_UPDATED, f"{reference} is updated in this plan; ICE copies a template "
                        "into a job when it starts, so the running job is restarted to take the change")
 
     def restart_still_due(self, current: Attributes, desired: Attributes, reference: str) -> Because | None:
-        if current.get("status") != "started" or desired.get("status") != "started":
-            return None  # a job that is not running picks the template up when it starts
+        if not _running(current, desired):
+            return None
         return Because(Reason.TEMPLATE_UPDATED, f"{reference} was updated by an earlier apply that did not "
                        "restart this job; ICE copies a template into a job when it starts")
 
